@@ -1,0 +1,40 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export HF_HUB_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test test-quick index eval bench lint clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+index: $(VENV)/.installed
+	$(PY) -m ingest corpus/ --index index
+
+run: index
+	$(PY) app.py
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+test-quick: $(VENV)/.installed
+	$(PY) -m pytest -m "not slow and not browser"
+
+eval: index
+	$(PY) -m qa eval tests/data/example-eval.jsonl --index index
+
+bench: $(VENV)/.installed
+	$(PY) -m bench
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf index eval-out bench/out .pytest_cache

@@ -1,0 +1,56 @@
+"""Document -> sentences -> chunks (windows of consecutive sentences in one section)."""
+
+from __future__ import annotations
+
+import bisect
+
+from .records import Chunk, Document, Sentence, content_id
+from .sentences import split_sentences
+
+
+def document_sentences(doc: Document) -> list[list[Sentence]]:
+    """Sentences per section, skipping metadata lines (date, source URL)."""
+    per_section = []
+    for section in doc.sections:
+        sentences = [
+            Sentence(doc.doc_id, section.title, s, e, doc.text[s:e])
+            for s, e in split_sentences(doc.text, section.start, section.end)
+            if not any(a <= s < b for a, b in doc.skip_spans)
+        ]
+        per_section.append(sentences)
+    return per_section
+
+
+def page_at(doc: Document, offset: int) -> int | None:
+    if not doc.pages:
+        return None
+    i = bisect.bisect_right([p[0] for p in doc.pages], offset) - 1
+    return doc.pages[max(i, 0)][1]
+
+
+def chunk_document(doc: Document, size: int, overlap: int, first_row: int = 0
+                   ) -> tuple[list[Sentence], list[Chunk]]:
+    """Sentences of doc and its chunks; a chunk's sentence_ids are rows counted from first_row.
+
+    Windows step by size - overlap and stop at the window that reaches the section's
+    end: size 4, overlap 1 over 8 sentences gives 0-3, 3-6, 6-7.
+    """
+    sentences: list[Sentence] = []
+    chunks: list[Chunk] = []
+    stride = size - overlap
+    for section_sentences in document_sentences(doc):
+        base = first_row + len(sentences)
+        sentences.extend(section_sentences)
+        n = len(section_sentences)
+        for lo in range(0, n, stride):
+            hi = min(lo + size, n)
+            start, end = section_sentences[lo].start, section_sentences[hi - 1].end
+            text = doc.text[start:end]
+            chunks.append(Chunk(
+                chunk_id=content_id("c", doc.doc_id, start, end, text), doc_id=doc.doc_id,
+                section=section_sentences[lo].section, start=start, end=end, text=text,
+                sentence_ids=tuple(range(base + lo, base + hi)), page=page_at(doc, start),
+            ))
+            if hi == n:
+                break
+    return sentences, chunks

@@ -1,0 +1,46 @@
+"""Lexical analysis shared by the BM25 index and answer scoring: words -> stems."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+
+# Letters/digits runs, keeping inner hyphens and dots of tokens such as "5q", "IL-2",
+# "G1", "2.5": "21-day" -> "21-day", which also yields its parts "21" and "day".
+_TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F\u0370-\u03FF]+(?:[-.][A-Za-z0-9\u00C0-\u024F\u0370-\u03FF]+)*")
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own same she should so some such than that
+    the their theirs them themselves then there these they this those through to too under
+    until up very was we were what when where which while who whom why will with would you
+    your yours yourself yourselves may might must shall also can't don't doesn't isn't
+    aren't wasn't weren't won't""".split()
+)
+_stemmer = SnowballStemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer.stem(word)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens; hyphenated tokens also give their parts."""
+    out = []
+    for token in _TOKEN.findall(text):
+        token = token.lower()
+        out.append(token)
+        if "-" in token:
+            out.extend(part for part in token.split("-") if part)
+    return out
+
+
+def analyze(text: str) -> list[str]:
+    """Stems of the non-stopword tokens: what BM25 indexes and queries match on."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]

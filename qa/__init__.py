@@ -1,0 +1,8 @@
+"""Question answering over the index: retrieval, answer composition, evaluation."""
+
+from .config import QAConfig
+from .pipeline import Pipeline, QuestionError, load_pipeline
+from .records import Answer, Citation, DocumentScore, Passage
+
+__all__ = ["Answer", "Citation", "DocumentScore", "Passage", "Pipeline", "QAConfig", "QuestionError",
+           "load_pipeline"]

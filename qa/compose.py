@@ -1,0 +1,70 @@
+"""Answer composition: pick the corpus sentences that answer, or abstain.
+
+No reader model ships offline, so extraction is a ranking of the sentences in the
+best passages. A sentence scores by its own cosine with the question, by how much of
+the question's content (IDF-weighted stems) it covers, and by the rank of its passage.
+Confidence asks a stricter question: is the question's content present at all?
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.lexical import analyze
+
+from .config import QAConfig
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredSentence:
+    row: int
+    score: float
+    dense: float
+    coverage: float
+    passage: float
+
+
+def term_coverage(terms: tuple[str, ...], idf: dict[str, float], stems: set[str]) -> float:
+    """IDF-weighted share of the question terms found among stems (1.0 when no terms)."""
+    total = sum(idf.get(t, 1.0) for t in terms)
+    if total == 0:
+        return 1.0
+    return sum(idf.get(t, 1.0) for t in terms if t in stems) / total
+
+
+def score_sentences(qvec: np.ndarray, terms: tuple[str, ...], idf: dict[str, float],
+                    candidates: dict[int, float], sentence_vectors: np.ndarray,
+                    sentence_texts: list[str]) -> list[ScoredSentence]:
+    """candidates: sentence row -> relative score of its best passage (1.0 = top passage)."""
+    rows = list(candidates)
+    dense = sentence_vectors[rows] @ qvec
+    scored = []
+    for row, cos in zip(rows, dense):
+        cov = term_coverage(terms, idf, set(analyze(sentence_texts[row])))
+        score = 0.6 * float(cos) + 0.25 * cov + 0.15 * candidates[row]
+        scored.append(ScoredSentence(row, score, float(cos), cov, candidates[row]))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def pick_sentences(scored: list[ScoredSentence], same_group, config: QAConfig) -> list[ScoredSentence]:
+    """The best sentence plus close runners-up from its section, in reading order."""
+    if not scored:
+        return []
+    best = scored[0]
+    chosen = [best]
+    for s in scored[1:]:
+        if len(chosen) >= config.max_answer_sentences:
+            break
+        if best.score - s.score <= config.sentence_margin and same_group(s.row, best.row):
+            chosen.append(s)
+    return sorted(chosen, key=lambda s: s.row)
+
+
+def confidence(best: ScoredSentence, context_coverage: float) -> float:
+    """How sure the corpus answers: the best sentence's cosine and the share of the
+    question's content found in the answer's passages, squashed to [0, 1]."""
+    raw = 0.5 * best.dense + 0.5 * context_coverage
+    return float(min(max(raw, 0.0), 1.0))

@@ -1,0 +1,1 @@
+"""Batch evaluation of a test file (placeholder until the evaluation issue lands)."""

@@ -1,0 +1,166 @@
+"""The query path: question -> focus -> hits -> passages -> answer with citations."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ingest.lexical import analyze
+from ingest.store import IncompatibleIndexError, StoredIndex, load_index
+
+from .compose import confidence, pick_sentences, score_sentences, term_coverage
+from .config import QAConfig
+from .question import QuestionFocus, analyze_question
+from .records import Answer, Citation, DocumentScore, Passage
+from .retrieve import Hit, Retriever
+
+log = logging.getLogger(__name__)
+ABSTAIN_TEXT = "The monograph does not cover this question. The closest passages are listed below."
+NO_MONOGRAPH_TEXT = "The library has no monograph for {names}."
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty, too long)."""
+
+
+def check_question(question: str, max_chars: int) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("the question is empty; type a question about the monograph")
+    if len(question) > max_chars:
+        raise QuestionError(f"the question is {len(question)} characters long; the limit is {max_chars}")
+    return question.strip()
+
+
+class Pipeline:
+    """Loaded once, read-only afterwards: safe to share between web users and threads."""
+
+    def __init__(self, index: StoredIndex, encoder, config: QAConfig) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.config = config
+        self.retriever = Retriever(index, config)
+        self.documents = index.documents
+        self.sentence_texts = [s.text for s in index.sentences]
+        indptr = np.asarray(index.bm25.scores["indptr"])
+        df = np.diff(indptr)
+        n = max(int(index.bm25.scores["num_docs"]), 1)
+        self.idf = {t: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5)))
+                    for t, i in index.bm25.vocab_dict.items() if i < len(df)}
+        self.vocabulary = frozenset(t for t, i in index.bm25.vocab_dict.items() if i < len(df) and df[i] > 0)
+        self.drug_names: dict[str, str] = {}
+        self.drug_docs: dict[str, frozenset[str]] = {}
+        for doc in index.documents.values():
+            for name in doc.drugs:
+                key = name.lower()
+                self.drug_names[key] = key
+                self.drug_docs[key] = self.drug_docs.get(key, frozenset()) | {doc.doc_id}
+
+    def with_config(self, **changes) -> "Pipeline":
+        """A pipeline sharing this one's index and encoder with other query settings."""
+        return Pipeline(self.index, self.encoder, replace(self.config, **changes))
+
+    def ask(self, question: str) -> Answer:
+        return self.ask_many([question])[0]
+
+    def ask_many(self, questions: list[str], batch_size: int = 64) -> list[Answer]:
+        """Answers for many questions, encoding them in batches. Raises QuestionError."""
+        questions = [check_question(q, self.config.max_question_chars) for q in questions]
+        answers: list[Answer] = []
+        for lo in range(0, len(questions), batch_size):
+            batch = questions[lo: lo + batch_size]
+            t0 = time.perf_counter()
+            qvecs = self.encoder.encode(batch, batch_size=batch_size)
+            focuses = [analyze_question(q, self.drug_names, self.drug_docs, self.vocabulary) for q in batch]
+            hits = self.retriever.search(qvecs, batch, [f.drug_docs for f in focuses])
+            t1 = time.perf_counter()
+            per_question_retrieve = (t1 - t0) * 1000 / len(batch)
+            for q, qvec, focus, q_hits in zip(batch, qvecs, focuses, hits):
+                t2 = time.perf_counter()
+                answer = self._answer(q, qvec, focus, q_hits)
+                answer_ms = (time.perf_counter() - t2) * 1000
+                answers.append(replace(answer, timings_ms={
+                    "retrieve": round(per_question_retrieve, 3), "answer": round(answer_ms, 3),
+                    "total": round(per_question_retrieve + answer_ms, 3)}))
+        return answers
+
+    def _answer(self, question: str, qvec: np.ndarray, focus: QuestionFocus, hits: list[Hit]) -> Answer:
+        cfg = self.config
+        chunks = self.index.chunks
+        passages = tuple(self._passage(h) for h in hits[: cfg.k_passages])
+        documents = self._rank_documents(hits)
+        debug = {"terms": list(focus.terms), "unknown_drugs": list(focus.unknown_drugs),
+                 "hits": [{"chunk_id": chunks[h.row].chunk_id, "fused": round(h.score, 4),
+                           "dense": round(h.dense, 4), "bm25": round(h.bm25, 4),
+                           "section": round(h.section, 4)} for h in hits[: cfg.k_passages]]}
+        if focus.unknown_drugs and focus.drug_docs is None:
+            text = NO_MONOGRAPH_TEXT.format(names=", ".join(focus.unknown_drugs))
+            return Answer(question, text, True, 0.0, (), passages, documents, {}, debug)
+        if not hits:
+            return Answer(question, ABSTAIN_TEXT, True, 0.0, (), passages, documents, {}, debug)
+        top = max(hits[0].score, 1e-6)
+        candidates: dict[int, float] = {}
+        for h in hits[:3]:
+            for row in chunks[h.row].sentence_ids:
+                candidates[row] = max(candidates.get(row, 0.0), max(h.score, 0.0) / top)
+        scored = score_sentences(qvec, focus.terms, self.idf, candidates,
+                                 self.index.sentence_vectors, self.sentence_texts)
+        sentences = self.index.sentences
+        chosen = pick_sentences(
+            scored, lambda a, b: (sentences[a].doc_id, sentences[a].section) == (sentences[b].doc_id, sentences[b].section), cfg)
+        context = set()
+        for h in hits[:2]:
+            context.update(analyze(chunks[h.row].text))
+        context_cov = term_coverage(focus.terms, self.idf, context)
+        conf = confidence(scored[0], context_cov)
+        debug["sentences"] = [{"text": self.sentence_texts[s.row][:80], "score": round(s.score, 4),
+                               "dense": round(s.dense, 4), "coverage": round(s.coverage, 4),
+                               "passage": round(s.passage, 4)} for s in scored[:5]]
+        debug["context_coverage"] = round(context_cov, 4)
+        if conf < cfg.abstain_threshold:
+            return Answer(question, ABSTAIN_TEXT, True, conf, (), passages, documents, {}, debug)
+        citations = tuple(self._citation(i + 1, s.row, s.score) for i, s in enumerate(chosen))
+        text = " ".join(f"{c.text} [{c.n}]" for c in citations)
+        return Answer(question, text, False, conf, citations, passages, documents, {}, debug)
+
+    def _passage(self, hit: Hit) -> Passage:
+        c = self.index.chunks[hit.row]
+        return Passage(c.chunk_id, c.doc_id, c.section, c.text, c.start, c.end, round(hit.score, 4), c.page)
+
+    def _citation(self, n: int, row: int, score: float) -> Citation:
+        s = self.index.sentences[row]
+        doc = self.documents[s.doc_id]
+        from ingest.chunking import page_at
+
+        return Citation(n, s.doc_id, doc.title, s.section, s.text, s.start, s.end, round(score, 4),
+                        page_at(doc, s.start))
+
+    def _rank_documents(self, hits: list[Hit]) -> tuple[DocumentScore, ...]:
+        best: dict[str, float] = {}
+        for h in hits:
+            doc_id = self.index.chunks[h.row].doc_id
+            best.setdefault(doc_id, round(h.score, 4))
+        return tuple(DocumentScore(d, s) for d, s in list(best.items())[: max(self.config.k_documents, 10)])
+
+
+def load_pipeline(config: QAConfig | None = None, encoder=None) -> Pipeline:
+    """Load the index and the encoder once. Raises MissingIndexError / IncompatibleIndexError."""
+    config = config or QAConfig()
+    index = load_index(Path(config.index_dir))
+    if encoder is None:
+        from ingest.embedding import Encoder
+
+        model_path = index.manifest.get("model_path")
+        if not model_path or not Path(model_path).exists():
+            from ingest.config import bundled_model_path
+
+            model_path = bundled_model_path()
+        encoder = Encoder(model_path, threads=config.threads)
+    if index.dense.d != encoder.dim:
+        raise IncompatibleIndexError(
+            f"index at {config.index_dir}/ holds {index.dense.d}-d vectors but the encoder gives {encoder.dim}-d; "
+            f"rebuild it with: python -m ingest --index {config.index_dir}")
+    return Pipeline(index, encoder, config)

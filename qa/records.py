@@ -1,0 +1,59 @@
+"""Frozen records of an answer; converted to dicts only at the edges (JSON, web)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    start: int
+    end: int
+    score: float
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    chunk_id: str
+    doc_id: str
+    section: str
+    text: str
+    start: int
+    end: int
+    score: float
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentScore:
+    doc_id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    confidence: float
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    documents: tuple[DocumentScore, ...]
+    timings_ms: dict
+    debug: dict | None = None
+
+    def to_dict(self, debug: bool = False) -> dict:
+        data = asdict(self)
+        for key in ("citations", "passages"):
+            for item in data[key]:
+                if item["page"] is None:
+                    del item["page"]
+        if not debug or self.debug is None:
+            data.pop("debug")
+        return data

@@ -1,0 +1,53 @@
+"""Shared fixtures: the real bundled model, real indexes built in temporary folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = ROOT.parent / "shared"
+DEV_SET = SHARED / "eval" / "lenalidomide-dev.jsonl"
+MEDQUAD = SHARED / "benchmarks" / "medquad-cancergov"
+SEED = SHARED / "seed" / "lenalidomide-monograph.txt"
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    from ingest.config import bundled_model_path
+    from ingest.embedding import Encoder
+
+    return Encoder(bundled_model_path())
+
+
+@pytest.fixture(scope="session")
+def lenalidomide_index(tmp_path_factory, encoder) -> Path:
+    """A real index of the bundled corpus/ folder."""
+    from ingest import IngestConfig, build_index
+
+    index_dir = tmp_path_factory.mktemp("lenalidomide") / "index"
+    build_index(IngestConfig(corpus_paths=(ROOT / "corpus",), index_dir=index_dir), progress=False, encoder=encoder)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def pipeline(lenalidomide_index, encoder):
+    from qa import QAConfig, load_pipeline
+
+    return load_pipeline(QAConfig(index_dir=lenalidomide_index), encoder=encoder)
+
+
+@pytest.fixture()
+def mini_corpus(tmp_path) -> Path:
+    """A writable copy of tests/data/mini (one empty file, one CRLF, one not UTF-8)."""
+    target = tmp_path / "corpus"
+    shutil.copytree(DATA / "mini", target)
+    return target
