@@ -2,7 +2,7 @@
 
 from .config import QAConfig
 from .pipeline import Pipeline, QuestionError, load_pipeline
-from .records import Answer, Citation, DocumentScore, Passage
+from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 
-__all__ = ["Answer", "Citation", "DocumentScore", "Passage", "Pipeline", "QAConfig", "QuestionError",
+__all__ = ["Answer", "Citation", "DocumentScore", "Passage", "Pipeline", "QAConfig", "QuestionError", "SectionScore",
            "load_pipeline"]

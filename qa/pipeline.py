@@ -15,7 +15,7 @@ from ingest.store import IncompatibleIndexError, StoredIndex, load_index
 from .compose import confidence, pick_sentences, score_sentences, term_coverage
 from .config import QAConfig
 from .question import QuestionFocus, analyze_question
-from .records import Answer, Citation, DocumentScore, Passage
+from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 from .retrieve import Hit, Retriever
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class Pipeline:
                 t2 = time.perf_counter()
                 answer = self._answer(q, qvec, focus, q_hits)
                 answer_ms = (time.perf_counter() - t2) * 1000
-                answers.append(replace(answer, timings_ms={
+                answers.append(replace(answer, sections=self._rank_sections(q_hits), timings_ms={
                     "retrieve": round(per_question_retrieve, 3), "answer": round(answer_ms, 3),
                     "total": round(per_question_retrieve + answer_ms, 3)}))
         return answers
@@ -137,6 +137,13 @@ class Pipeline:
 
         return Citation(n, s.doc_id, doc.title, s.section, s.text, s.start, s.end, round(score, 4),
                         page_at(doc, s.start))
+
+    def _rank_sections(self, hits: list[Hit]) -> tuple[SectionScore, ...]:
+        best: dict[tuple[str, str], float] = {}
+        for h in hits:
+            c = self.index.chunks[h.row]
+            best.setdefault((c.doc_id, c.section), round(h.score, 4))
+        return tuple(SectionScore(d, s, v) for (d, s), v in list(best.items())[: max(self.config.k_documents, 10)])
 
     def _rank_documents(self, hits: list[Hit]) -> tuple[DocumentScore, ...]:
         best: dict[str, float] = {}

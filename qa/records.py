@@ -37,6 +37,17 @@ class DocumentScore:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionScore:
+    doc_id: str
+    section: str
+    score: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.doc_id}#{self.section}"
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     question: str
     answer: str
@@ -47,6 +58,9 @@ class Answer:
     documents: tuple[DocumentScore, ...]
     timings_ms: dict
     debug: dict | None = None
+    # Ranked distinct (document, section) pairs, at least 10 when the corpus has them;
+    # for evaluation and the debug view, not part of the `ask --json` contract.
+    sections: tuple[SectionScore, ...] = ()
 
     def to_dict(self, debug: bool = False) -> dict:
         data = asdict(self)
@@ -56,4 +70,6 @@ class Answer:
                     del item["page"]
         if not debug or self.debug is None:
             data.pop("debug")
+        if not debug:
+            data.pop("sections")
         return data
