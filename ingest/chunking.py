@@ -22,10 +22,16 @@ def document_sentences(doc: Document) -> list[list[Sentence]]:
 
 
 def page_at(doc: Document, offset: int) -> int | None:
-    if not doc.pages:
+    """The PDF page holding doc.text[offset]; None for documents without pages."""
+    return page_of(doc.pages, offset)
+
+
+def page_of(pages: tuple[tuple[int, int], ...], offset: int) -> int | None:
+    """pages = ((start offset, page number), ...) sorted by offset."""
+    if not pages:
         return None
-    i = bisect.bisect_right([p[0] for p in doc.pages], offset) - 1
-    return doc.pages[max(i, 0)][1]
+    i = bisect.bisect_right([p[0] for p in pages], offset) - 1
+    return pages[max(i, 0)][1]
 
 
 def chunk_document(doc: Document, size: int, overlap: int, first_row: int = 0

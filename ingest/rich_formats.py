@@ -1,0 +1,54 @@
+"""HTML and PDF files -> Document. The extracted text is what the index stores and cites.
+
+Both extractors return text laid out like a plain-text monograph: one block (paragraph,
+list item, table row, heading) per line, headings between blank lines, so the sentence
+splitter never joins two blocks and `Section` offsets point into that text.
+"""
+
+from __future__ import annotations
+
+from .chunking import page_of
+from .documents import SourceFile, make_document
+from .records import Document, Section
+
+
+def load_rich(source: SourceFile, meta: dict) -> Document:
+    """One Document from an .html/.htm/.pdf file; ValueError("no text ...") when empty."""
+    suffix = source.path.suffix.lower()
+    if suffix == ".pdf":
+        from .pdf_text import extract_pdf
+
+        text, headings, pages = extract_pdf(source.path)
+    elif suffix in (".html", ".htm"):
+        from .html_text import extract_html
+
+        text, headings, title = extract_html(source.path.read_bytes())
+        if title and not meta.get("title"):
+            meta = {**meta, "title": title}
+        pages = ()
+    else:
+        raise ValueError(f"not an HTML or PDF file: {source.path.name}")
+    if not text.strip():
+        kind = "PDF (scanned or image-only pages?)" if suffix == ".pdf" else "HTML after dropping scripts and navigation"
+        raise ValueError(f"no text in this {kind}")
+    title = str(meta.get("title") or text.lstrip().split("\n", 1)[0].strip()[:200])
+    sections = sections_from_headings(text, headings, title, pages)
+    return make_document(source.rel_id, text, markdown=False, meta=meta, source_path=str(source.path),
+                         sections=sections, pages=pages)
+
+
+def sections_from_headings(text: str, headings: list[tuple[int, int, str]], title: str,
+                           pages: tuple[tuple[int, int], ...] = ()) -> tuple[Section, ...]:
+    """Sections from (line start, line end, heading) spans; text before the first goes under title.
+
+    Same layout as plain-text sections: a section's body runs from the end of its
+    heading line to the start of the next heading line.
+    """
+    cuts = [(0, 0, title)] if text[: headings[0][0] if headings else len(text)].strip() else []
+    cuts += headings
+    sections = []
+    for i, (_, body_start, heading) in enumerate(cuts):
+        body_end = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)
+        sections.append(Section(heading, body_start, body_end, page_of(pages, body_start)))
+    return tuple(sections)
+

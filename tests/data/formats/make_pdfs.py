@@ -1,0 +1,67 @@
+"""Writes the test PDFs in this folder: python tests/data/formats/make_pdfs.py
+
+Hand-written PDF 1.4 with the standard Helvetica fonts, so no PDF library is needed to
+make them and pypdf reads them like any producer's file. Rerun after editing PAGES.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# Each page: lines of (font size, bold, text); a 16 pt bold line is a heading.
+MONOGRAPH = [
+    [(16, True, "Zentrodomide Monograph"),
+     (16, True, "Indications"),
+     (11, False, "Zentrodomide is used to treat adults with relapsed myeloma."),
+     (11, False, "It is taken with dexamethasone."),
+     (16, True, "Dosage"),
+     (11, False, "The usual dose is 15 mg once daily on days 1 to 21 of"),
+     (11, False, "each 28-day cycle, taken with water. Do not open or chew the"),
+     (11, False, "capsules.")],
+    [(16, True, "Side Effects"),
+     (11, False, "Common side effects are fatigue and rash."),
+     (11, False, "Blood counts are checked every week.")],
+    [(16, True, "Storage"),
+     (11, False, "Store the capsules below 25 degrees in the original pack.")],
+]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def _content(lines) -> bytes:
+    ops, y = [], 800
+    for size, bold, text in lines:
+        y -= size * 2.2 if bold else size * 1.6
+        ops.append(f"BT /{'F2' if bold else 'F1'} {size} Tf 56 {y:.0f} Td ({_escape(text)}) Tj ET")
+    return "\n".join(ops).encode("latin-1")
+
+
+def write_pdf(path: Path, pages) -> None:
+    """One object per line of the xref table; page objects reference the shared fonts."""
+    n = len(pages)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               f"<< /Type /Pages /Kids [{' '.join(f'{5 + 2 * i} 0 R' for i in range(n))}] /Count {n} >>".encode(),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>"]
+    for i, lines in enumerate(pages):
+        stream = _content(lines)
+        objects.append((f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                        f"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {6 + 2 * i} 0 R >>").encode())
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+
+
+if __name__ == "__main__":
+    write_pdf(HERE / "zentrodomide.pdf", MONOGRAPH)
+    write_pdf(HERE / "blank.pdf", [[]])

@@ -1,0 +1,134 @@
+"""HTML and PDF ingest on real files in tests/data/formats (PDFs from make_pdfs.py)."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest import IngestConfig, build_index, load_index
+from ingest.__main__ import main as ingest_main
+from ingest.build import embed_key, section_embedding_text
+from ingest.chunking import chunk_document, page_of
+from ingest.documents import discover, load_source
+
+from .conftest import DATA
+
+FORMATS = DATA / "formats"
+
+
+def load(path: Path):
+    (source,) = [s for s in discover((path.parent,)) if s.path == path]
+    return next(load_source(source))
+
+
+@pytest.fixture()
+def formats_corpus(tmp_path) -> Path:
+    target = tmp_path / "corpus"
+    target.mkdir()
+    for name in ("velotinib.html", "empty.html", "zentrodomide.pdf", "blank.pdf"):
+        shutil.copy(FORMATS / name, target / name)
+    return target
+
+
+def build(corpus, index_dir, encoder):
+    return build_index(IngestConfig(corpus_paths=(corpus,), index_dir=index_dir), progress=False, encoder=encoder)
+
+
+def test_html_drops_scripts_navigation_chrome_and_images():
+    doc = load(FORMATS / "velotinib.html")
+    for absent in ("UA-Track-Me", "script text", "Formulary A-Z", "Sign in", "Copyright", "Related:",
+                   "http://", "pack shot", "editor note", "font-family"):
+        assert absent not in doc.text
+    assert doc.title == "Velotinib"
+    assert [d.lower() for d in doc.drugs] == ["velotinib", "veloxa"]
+
+
+def test_html_headings_become_sections_and_blocks_never_merge():
+    doc = load(FORMATS / "velotinib.html")
+    assert [s.title for s in doc.sections] == ["Velotinib", "Dosage", "Side effects", "Serious reactions"]
+    sentences, _ = chunk_document(doc, 4, 1)
+    texts = [s.text for s in sentences]
+    assert "Report bleeding to your doctor at once" in texts
+    assert "Blood counts are checked monthly." in texts
+    assert "Nausea is common in the first weeks" in texts
+    assert "Severe impairment | 200 mg daily" in texts
+    assert "The usual dose is 400 mg once daily" in texts and "Take it with food" in texts
+    assert "Velotinib, sold under the brand name Veloxa, is a kinase inhibitor taken by mouth." in texts
+    side = next(s for s in doc.sections if s.title == "Side effects")
+    assert {s.section for s in sentences if side.start <= s.start < side.end} == {"Side effects"}
+
+
+def test_pdf_pages_headings_and_rejoined_lines():
+    doc = load(FORMATS / "zentrodomide.pdf")
+    assert [(s.title, s.page) for s in doc.sections] == [
+        ("Zentrodomide Monograph", 1), ("Indications", 1), ("Dosage", 1), ("Side Effects", 2), ("Storage", 3)]
+    assert [p for _, p in doc.pages] == [1, 2, 3]
+    sentences, chunks = chunk_document(doc, 4, 1)
+    texts = [s.text for s in sentences]
+    # Printed over two lines; the line break must not cut the sentence.
+    assert "The usual dose is 15 mg once daily on days 1 to 21 of each 28-day cycle, taken with water." in texts
+    assert "Do not open or chew the capsules." in texts
+    assert {c.section: c.page for c in chunks} == {"Indications": 1, "Dosage": 1, "Side Effects": 2, "Storage": 3}
+
+
+def test_index_stores_extracted_text_and_offsets_round_trip(formats_corpus, tmp_path, encoder):
+    build(formats_corpus, tmp_path / "index", encoder)
+    index = load_index(tmp_path / "index")
+    assert set(index.documents) == {"velotinib", "zentrodomide"}
+    for doc_id, name in (("velotinib", "velotinib.html"), ("zentrodomide", "zentrodomide.pdf")):
+        fresh = load(formats_corpus / name)
+        stored = index.documents[doc_id]
+        assert stored.text == fresh.text and stored.sections == fresh.sections and stored.pages == fresh.pages
+    for c in index.chunks:
+        text = index.documents[c.doc_id].text
+        assert text[c.start:c.end] == c.text
+        assert c.page == page_of(index.documents[c.doc_id].pages, c.start)
+    for s in index.sentences:
+        assert index.documents[s.doc_id].text[s.start:s.end] == s.text
+    assert {c.page for c in index.chunks if c.doc_id == "zentrodomide"} == {1, 2, 3}
+    assert {c.page for c in index.chunks if c.doc_id == "velotinib"} == {None}
+
+
+def test_citations_carry_pdf_page_numbers(formats_corpus, tmp_path, encoder):
+    from qa import QAConfig, load_pipeline
+
+    build(formats_corpus, tmp_path / "index", encoder)
+    answer = load_pipeline(QAConfig(index_dir=tmp_path / "index"), encoder=encoder).ask(
+        "How should zentrodomide capsules be stored?")
+    doc = load(formats_corpus / "zentrodomide.pdf")
+    assert answer.citations
+    for c in answer.citations:
+        if c.doc_id == "zentrodomide":
+            assert c.page == page_of(doc.pages, c.start)
+    assert any(c.page == 3 and "below 25 degrees" in c.text for c in answer.citations)
+
+
+def test_empty_html_and_pdf_are_skipped_by_name(formats_corpus, tmp_path, encoder):
+    (formats_corpus / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
+    report = build(formats_corpus, tmp_path / "index", encoder)
+    assert report.documents == 2
+    skipped = "\n".join(report.skipped)
+    assert "empty.html" in skipped and "blank.pdf" in skipped and "broken.pdf" in skipped
+    assert "no text" in skipped and "not a readable PDF" in skipped
+
+
+def test_adding_one_html_file_embeds_only_it_and_says_1_added(formats_corpus, tmp_path, encoder, capsys):
+    index_dir = tmp_path / "index"
+    build(formats_corpus, index_dir, encoder)
+    before = load_index(index_dir)
+    html = (FORMATS / "velotinib.html").read_text().replace("Velotinib", "Quorafenib").replace("Veloxa", "Quora")
+    (formats_corpus / "quorafenib.html").write_text(html)
+    assert ingest_main([str(formats_corpus), "--index", str(index_dir), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "(1 added, 0 changed, 0 removed;" in out
+    after = load_index(index_dir)
+    new_chunks = [c for c in after.chunks if c.doc_id == "quorafenib"]
+    # Only texts the old index had no vector for are embedded ("Take it with food" is reused).
+    fresh = embed_keys(after) - embed_keys(before)
+    assert fresh and f"{len(fresh)} texts embedded" in out
+    assert len(after.chunks) == len(before.chunks) + len(new_chunks)
+
+
+def embed_keys(index) -> set[str]:
+    sections = {embed_key(section_embedding_text(d, s.title)) for d in index.documents.values() for s in d.sections}
+    return set(index.sentence_keys) | set(index.chunk_keys) | sections
