@@ -1,23 +1,63 @@
-"""Web chat (placeholder until the web issue lands): an interactive prompt on the CLI."""
+"""The web chat: python app.py [--host H] [--port P] [--index DIR] [--corpus PATH ...] [--auth USER:PASSWORD]
+
+Builds the index first when it is missing or stale (progress in the terminal), loads the
+model and index once, then serves the page on http://127.0.0.1:7860 by default.
+"""
 
 from __future__ import annotations
 
+import argparse
+import logging
 import sys
+import time
+from pathlib import Path
 
-from qa import QAConfig, QuestionError, load_pipeline
-from qa.__main__ import format_answer
+import web  # noqa: F401  # switches off Gradio/HF network calls before gradio is imported
 
 
-def main() -> int:
-    pipeline = load_pipeline(QAConfig())
-    print("Ask about the monograph (empty line to quit).")
-    for line in sys.stdin:
-        if not line.strip():
-            break
-        try:
-            print(format_answer(pipeline.ask(line)))
-        except QuestionError as err:
-            print(f"error: {err}")
+def parse_auth(value: str) -> tuple[str, str]:
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise argparse.ArgumentTypeError("--auth must be USER:PASSWORD, both non-empty")
+    return user, password
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python app.py", description="rxcite web chat")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default: %(default)s; 0.0.0.0 exposes it on the network)")
+    parser.add_argument("--port", type=int, default=7860, help="port (default: %(default)s)")
+    parser.add_argument("--index", type=Path, default=Path("index"), help="index directory (default: index/)")
+    parser.add_argument("--corpus", type=Path, nargs="+", default=[Path("corpus")],
+                        help="corpus files or folders to build the index from (default: corpus/)")
+    parser.add_argument("--feedback-db", type=Path, default=None,
+                        help="SQLite file for thumbs up/down (default: feedback.db next to the index)")
+    parser.add_argument("--auth", type=parse_auth, default=None, metavar="USER:PASSWORD",
+                        help="require this login (use it whenever --host is not 127.0.0.1)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from ingest import CorpusError, IngestConfig, build_index
+    from qa import QAConfig, load_pipeline
+    from web.feedback import FeedbackStore
+    from web.page import build_demo, launch_options
+
+    try:
+        report = build_index(IngestConfig(corpus_paths=tuple(args.corpus), index_dir=args.index), progress=True)
+    except CorpusError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    pipeline = load_pipeline(QAConfig(index_dir=args.index))
+    store = FeedbackStore(args.feedback_db or args.index.resolve().parent / "feedback.db")
+    demo = build_demo(pipeline, store)
+    _, url, _ = demo.launch(**launch_options(args.host, args.port, args.auth), prevent_thread_lock=True, quiet=True)
+    print(f"serving on {url} (ready in {time.perf_counter() - started:.1f} s); feedback is stored in {store.path}")
+    demo.block_thread()  # until Ctrl-C
     return 0
 
 

@@ -1,0 +1,111 @@
+"""The Gradio page: chat, library panel, Evaluate tab, the /chat and /ask API, launch options.
+
+`build_demo` wires handlers to one shared, read-only pipeline; everything a user owns
+(their conversation, which answer a thumb belongs to) is in per-session gr.State.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import gradio as gr
+from starlette.middleware import Middleware
+
+from ingest import Document
+from qa import Pipeline
+
+from .chat import ChatSession, chat_text, reply_to, respond, vote_name
+from .evaluation import build_evaluate_tab
+from .feedback import FeedbackStore
+from .render import library_html
+from .security import SecurityHeadersMiddleware
+
+log = logging.getLogger(__name__)
+CSS_PATH = Path(__file__).with_name("page.css")
+# Several users at once: the pipeline is read-only and thread-safe, a question takes ~50 ms.
+CHAT_CONCURRENCY = 4
+
+
+def example_questions(documents: dict[str, Document]) -> list[str]:
+    """Dosing, side effects, interactions and pregnancy, about the first drug in the library."""
+    names = [d for doc in sorted(documents.values(), key=lambda d: d.title.lower()) for d in doc.drugs]
+    drug = names[0] if names else "this drug"
+    return [f"What is the usual dosing schedule for {drug}?", f"What are the common side effects of {drug}?",
+            f"Which drugs interact with {drug}?", f"Can {drug} be taken during pregnancy?"]
+
+
+def build_demo(pipeline: Pipeline, store: FeedbackStore) -> gr.Blocks:
+    with gr.Blocks(title="rxcite: cited answers from drug monographs", analytics_enabled=False) as demo:
+        session = gr.State(ChatSession())
+        gr.HTML("<h1>rxcite</h1><p>Answers quoted from the drug monographs below, every sentence with "
+                "its source. Open a source to see the sentence in its passage.</p>", elem_id="header")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(
+                            elem_id="chatbot", label="rxcite", height=560, render_markdown=False,
+                            sanitize_html=True, latex_delimiters=[], allow_tags=False, buttons=[],
+                            feedback_options=("Like", "Dislike"))
+                        with gr.Row():
+                            question = gr.Textbox(placeholder="Ask about dosing, side effects, interactions…",
+                                                  show_label=False, elem_id="question", scale=5, autofocus=True)
+                            ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=1)
+                        with gr.Row(elem_id="examples"):
+                            examples = [gr.Button(q, size="sm") for q in example_questions(pipeline.documents)]
+                    with gr.Column(scale=1):
+                        gr.HTML("<h3>Library</h3>" + library_html(pipeline.documents), elem_id="library")
+            with gr.Tab("Evaluate", id="evaluate"):
+                build_evaluate_tab(pipeline)
+        _wire_chat(pipeline, store, session, chatbot, question, [ask, *examples])
+        _add_api(pipeline)
+    demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
+    return demo
+
+
+def _wire_chat(pipeline, store, session, chatbot, question, buttons) -> None:
+    def on_question(text: str, state: ChatSession):
+        state = respond(pipeline, text, state)
+        return list(state.messages), state, ""
+
+    def on_like(state: ChatSession, like: gr.LikeData, request: gr.Request) -> None:
+        index = like.index if isinstance(like.index, int) else like.index[0]
+        vote, answer = vote_name(like.liked), state.answers.get(index)
+        if vote is not None and answer is not None:
+            store.record(vote, answer, request.session_hash or "", index)
+
+    outputs = [chatbot, session, question]
+    question.submit(on_question, [question, session], outputs, api_visibility="private")
+    # The Ask button sends the textbox; an example button sends its own label.
+    buttons[0].click(on_question, [question, session], outputs, api_visibility="private")
+    for button in buttons[1:]:
+        button.click(on_question, [button, session], outputs, api_visibility="private")
+    chatbot.like(on_like, [session], None, api_visibility="private")
+    chatbot.clear(ChatSession, None, session, api_visibility="private")
+
+
+def _add_api(pipeline: Pipeline) -> None:
+    def chat(message: str) -> str:
+        """The answer with its [n] markers, then the numbered sources (title, section, date, sentence)."""
+        return chat_text(pipeline, message)
+
+    def ask(message: str) -> dict:
+        """The same JSON object as `python -m qa ask --json`."""
+        reply = reply_to(pipeline, message)
+        if reply.answer is None:
+            raise gr.Error(reply.problem)
+        return reply.answer.to_dict()
+
+    gr.api(chat, api_name="chat")
+    gr.api(ask, api_name="ask")
+
+
+def launch_options(host: str, port: int, auth: tuple[str, str] | None = None) -> dict:
+    """demo.launch() keyword arguments: local only unless asked, nothing shared or phoned home."""
+    return {
+        "server_name": host, "server_port": port, "auth": auth, "share": False, "show_error": False,
+        "css_paths": [CSS_PATH], "footer_links": ["api", "settings"], "run_history": False,
+        "enable_monitoring": False, "mcp_server": False, "ssr_mode": False, "pwa": False,
+        "max_file_size": "20mb", "app_kwargs": {"middleware": [Middleware(SecurityHeadersMiddleware)]},
+    }
