@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     from ingest import CorpusError, IngestConfig, build_index
     from qa import QAConfig, load_pipeline
     from web.feedback import FeedbackStore
-    from web.page import build_demo, launch_options
+    from web.page import serve
 
     try:
         report = build_index(IngestConfig(corpus_paths=tuple(args.corpus), index_dir=args.index), progress=True)
@@ -54,8 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary())
     pipeline = load_pipeline(QAConfig(index_dir=args.index))
     store = FeedbackStore(args.feedback_db or args.index.resolve().parent / "feedback.db")
-    demo = build_demo(pipeline, store)
-    _, url, _ = demo.launch(**launch_options(args.host, args.port, args.auth), prevent_thread_lock=True, quiet=True)
+    demo, url = serve(pipeline, store, args.host, args.port, args.auth)
     print(f"serving on {url} (ready in {time.perf_counter() - started:.1f} s); feedback is stored in {store.path}")
     demo.block_thread()  # until Ctrl-C
     return 0

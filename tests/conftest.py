@@ -51,3 +51,34 @@ def mini_corpus(tmp_path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(DATA / "mini", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def serve_web_app(tmp_path_factory):
+    """A function serving the web chat for a pipeline on a free local port (own feedback.db)."""
+    import socket
+    from types import SimpleNamespace
+
+    from web.feedback import FeedbackStore
+    from web.page import serve
+
+    demos = []
+
+    def start(pipeline):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        store = FeedbackStore(tmp_path_factory.mktemp("web") / "feedback.db")
+        demo, url = serve(pipeline, store, "127.0.0.1", port)
+        demos.append(demo)
+        return SimpleNamespace(url=url, store=store, pipeline=pipeline)
+
+    yield start
+    for demo in demos:
+        demo.close()
+
+
+@pytest.fixture(scope="session")
+def web_app(serve_web_app, pipeline):
+    """The web chat over the real lenalidomide index."""
+    return serve_web_app(pipeline)

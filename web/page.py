@@ -101,8 +101,16 @@ def _add_api(pipeline: Pipeline) -> None:
     gr.api(ask, api_name="ask")
 
 
-def launch_options(host: str, port: int, auth: tuple[str, str] | None = None) -> dict:
-    """demo.launch() keyword arguments: local only unless asked, nothing shared or phoned home."""
+def serve(pipeline: Pipeline, store: FeedbackStore, host: str, port: int,
+          auth: tuple[str, str] | None = None) -> tuple[gr.Blocks, str]:
+    """Start the page in a background thread; returns the Blocks (call .close() to stop) and its URL."""
+    demo = build_demo(pipeline, store)
+    _, url, _ = demo.launch(**_launch_options(host, port, auth), prevent_thread_lock=True, quiet=True)
+    return demo, url
+
+
+def _launch_options(host: str, port: int, auth: tuple[str, str] | None) -> dict:
+    """Local only unless asked, never shared, nothing phoned home, every response with the CSP."""
     return {
         "server_name": host, "server_port": port, "auth": auth, "share": False, "show_error": False,
         "css_paths": [CSS_PATH], "footer_links": ["api", "settings"], "run_history": False,
