@@ -58,10 +58,10 @@ def write_report(path: Path, summary: dict, results: Sequence[QuestionResult]) -
 
 def _settings(summary: dict) -> str:
     s, t, c = summary["settings"], summary["timings"], summary["counts"]
-    manifest = s.get("manifest") or {}
+    model = Path(str((s.get("manifest") or {}).get("model_path", ""))).name
     warn = "<p class='fail'>Interrupted: partial results.</p>" if summary.get("interrupted") else ""
     return (f"{warn}<p class='small'>mode <b>{escape(s['mode'])}</b>, k={s['k']}, index <code>{escape(s['index_dir'])}"
-            f"</code> ({escape(str(manifest.get('model', manifest.get('model_name', ''))))}), abstain threshold "
+            f"</code> (model {escape(model)}), abstain threshold "
             f"{s['abstain_threshold']}, qrels {escape(str(s['qrels']))}. {c['evaluated']} questions evaluated "
             f"({c['answerable']} answerable, {c['unanswerable']} unanswerable), {c['skipped']} bad rows skipped; "
             f"{t['questions_per_second']} questions/s, latency p50 {t['latency_ms_p50']} ms, "
