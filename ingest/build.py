@@ -1,7 +1,11 @@
-"""Build (or refresh) the index: discover -> load -> chunk -> embed -> store.
+"""Build (or refresh) the index: discover -> load -> chunk -> embed -> store, streaming.
 
-Vectors are cached by the hash of the text that was embedded, so a rebuild after
-one file changed re-embeds only that file's chunks and sentences.
+Files are read, chunked and embedded in batches of about BATCH_TEXTS texts, and every
+batch goes straight to disk (`IndexWriter`), so memory holds one batch of documents plus
+compact per-chunk BM25 token ids, not the whole corpus. Vectors are looked up by the
+hash of the text that was embedded (`embed_key`), in the previous index's memory-mapped
+vector files and in the rows this build already wrote: a rebuild after one file changed
+re-embeds only that file's new texts.
 """
 
 from __future__ import annotations
@@ -15,17 +19,22 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import IngestConfig
 from .chunking import chunk_document
+from .config import INDEX_FORMAT_VERSION, IngestConfig
 from .documents import CorpusError, SourceFile, discover, load_source
 from .lexical import analyze
 from .records import Chunk, Document, Sentence
-from .store import IncompatibleIndexError, MissingIndexError, load_index, read_manifest, write_index
+from .store import FLAT, IndexWriter, MissingIndexError, NpyAppender, open_vectors, read_jsonl, read_manifest
 
 log = logging.getLogger(__name__)
-# Exact search stays under ~10 ms per query up to about 200k chunk vectors of 384
-# floats (200k x 384 x 4 B = 307 MB scanned); past that, HNSW keeps queries fast.
+# 4096 texts per round: ~4096 x 384 x 4 B = 6 MB of fresh vectors plus the batch's
+# documents (~200 files); large enough that the encoder's length-sorted batches pad little.
+BATCH_TEXTS = 4096
+# Exact search scans every chunk vector: 100k x 384 x 4 B = 154 MB per query, measured
+# at 12-16 ms on this 2-core machine when idle (bench/scale.py). Past 200k vectors
+# (~30 ms and growing linearly) HNSW answers in ~1 ms at recall@50 ~0.98 (efSearch 64).
 FLAT_LIMIT = 200_000
+HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 64
 
 
 @dataclass(slots=True)
@@ -59,8 +68,8 @@ def chunk_embedding_text(doc: Document, chunk: Chunk) -> str:
     return f"{doc.title} | {chunk.section}\n{chunk.text}"
 
 
-def section_embedding_text(doc: Document, section_title: str) -> str:
-    return f"{doc.title}: {section_title}"
+def section_embedding_text(doc_title: str, section_title: str) -> str:
+    return f"{doc_title}: {section_title}"
 
 
 def stale_reasons(config: IngestConfig) -> list[str]:
@@ -91,20 +100,66 @@ def _diff(old: dict, new: dict) -> dict[str, list[str]]:
             "removed": [p for p in old if p not in new]}
 
 
-def _vector_cache(config: IngestConfig) -> dict[str, np.ndarray]:
-    """Vectors of the previous build by embed key, when it used the same model."""
+class KnownVectors:
+    """Where the vector of an embed key already is: (source array, row), 6 sources at most."""
+
+    def __init__(self) -> None:
+        self._sources: list = []  # memory-mapped arrays, or NpyAppenders still being written
+        self._where: dict[str, int] = {}  # key -> row * 8 + source number
+
+    def add(self, source, keys, first_row: int = 0) -> None:
+        number = len(self._sources)
+        self._sources.append(source)
+        for i, key in enumerate(keys):
+            self._where.setdefault(key, (first_row + i) * 8 + number)
+
+    def register(self, source, keys, first_row: int) -> None:
+        """Rows first_row.. of an already added source (an appender that grew)."""
+        number = next(i for i, s in enumerate(self._sources) if s is source)
+        for i, key in enumerate(keys):
+            self._where.setdefault(key, (first_row + i) * 8 + number)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._where
+
+    def gather(self, keys: list[str], fresh: dict[str, np.ndarray], dim: int) -> np.ndarray:
+        out = np.empty((len(keys), dim), dtype=np.float32)
+        wanted: dict[int, tuple[list[int], list[int]]] = {}
+        for i, key in enumerate(keys):
+            if key in fresh:
+                out[i] = fresh[key]
+            else:
+                where = self._where[key]
+                slots, rows = wanted.setdefault(where & 7, ([], []))
+                slots.append(i)
+                rows.append(where >> 3)
+        for number, (slots, rows) in wanted.items():
+            source = self._sources[number]
+            array = source.view() if isinstance(source, NpyAppender) else source
+            out[slots] = array[rows]
+        return out
+
+
+def _previous_vectors(config: IngestConfig) -> KnownVectors:
+    """The previous index's vectors by embed key, when it used the same model and format."""
+    known = KnownVectors()
+    directory = config.index_dir
     try:
-        old = load_index(config.index_dir)
-    except (MissingIndexError, IncompatibleIndexError, OSError, ValueError, KeyError):
-        return {}
-    if old.manifest.get("fingerprint", {}).get("model") != config.model_name:
-        return {}
-    cache = dict(zip(old.sentence_keys, old.sentence_vectors))
-    section_texts = [section_embedding_text(d, s.title) for d in old.documents.values() for s in d.sections]
-    cache.update(zip((embed_key(t) for t in section_texts), old.section_vectors))
-    chunk_vectors = old.dense.reconstruct_n(0, old.dense.ntotal)
-    cache.update(zip(old.chunk_keys, chunk_vectors))
-    return cache
+        built = read_manifest(directory).get("fingerprint", {})
+        if built.get("model") != config.model_name or built.get("format") != INDEX_FORMAT_VERSION:
+            return known
+        keys = {"chunk": [c["key"] for c in read_jsonl(directory / "chunks.jsonl")],
+                "sentence": [row[4] for row in read_jsonl(directory / "sentences.jsonl")],
+                "section": [embed_key(section_embedding_text(d["title"], s[0]))
+                            for d in read_jsonl(directory / "documents.jsonl") for s in d["sections"]]}
+        for kind, kind_keys in keys.items():
+            vectors = open_vectors(directory, kind)
+            if len(vectors) == len(kind_keys):
+                known.add(vectors, kind_keys)
+    except (MissingIndexError, OSError, ValueError, KeyError, IndexError) as err:
+        log.warning("not reusing vectors of %s/ (%s); embedding everything", directory, err)
+        return KnownVectors()
+    return known
 
 
 def build_index(config: IngestConfig, force: bool = False, progress: bool = True,
@@ -119,60 +174,47 @@ def build_index(config: IngestConfig, force: bool = False, progress: bool = True
     if not sources:
         raise CorpusError(f"no corpus files (.txt, .md, .jsonl, .csv, .html, .pdf) under "
                           f"{', '.join(map(str, config.corpus_paths))}")
-    old_sources = _old_sources(config.index_dir)
-    diff = _diff(old_sources, {str(s.path): s.sha256 for s in sources})
-    cache = {} if force else _vector_cache(config)
+    diff = _diff(_old_sources(config.index_dir), {str(s.path): s.sha256 for s in sources})
+    known = KnownVectors() if force else _previous_vectors(config)
     if encoder is None:
         from .embedding import Encoder
 
         encoder = Encoder(config.resolved_model_path())
-    docs, sentences, chunks, skipped = _load_all(sources, config, progress)
-    if not chunks:
-        raise CorpusError("the corpus yielded no sentences to index: " + "; ".join(skipped))
-    doc_by_id = {d.doc_id: d for d in docs}
-    chunk_texts = [chunk_embedding_text(doc_by_id[c.doc_id], c) for c in chunks]
-    section_texts = [section_embedding_text(d, s.title) for d in docs for s in d.sections]
-    sentence_keys = [embed_key(s.text) for s in sentences]
-    chunk_keys = [embed_key(t) for t in chunk_texts]
-    embedded = [0]
+    writer = IndexWriter(config.index_dir, encoder.dim)
+    try:
+        run = _Run(config, encoder, known, writer)
+        run.ingest(sources, progress)
+        if not writer.chunks:
+            raise CorpusError("the corpus yielded no sentences to index: " + "; ".join(run.skipped))
+        dense = _dense_index(writer.vectors["chunk"].view())
+        report = BuildReport(True, reasons, writer.documents, run.sections, writer.chunks,
+                             added=len(diff["added"]), changed=len(diff["changed"]),
+                             removed=len(diff["removed"]), embedded=run.embedded, skipped=run.skipped)
+        bm25 = run.bm25_index()
+        report.seconds = time.perf_counter() - started
+        writer.commit(_manifest(config, sources, report, writer, dense), dense, bm25)
+    except BaseException:
+        writer.abort()
+        raise
+    return report
 
-    def vectors(texts: list[str], keys: list[str], what: str) -> np.ndarray:
-        todo = sorted({k: t for k, t in zip(keys, texts) if k not in cache}.items())
-        if todo:
-            if progress:
-                print(f"embedding {len(todo)} {what}", file=sys.stderr)
-            fresh = encoder.encode([t for _, t in todo], batch_size=config.embed_batch_size, progress=progress)
-            cache.update(zip((k for k, _ in todo), fresh))
-            embedded[0] += len(todo)
-        if not keys:
-            return np.zeros((0, encoder.dim), dtype=np.float32)
-        return np.stack([cache[k] for k in keys]).astype(np.float32)
 
-    chunk_vectors = vectors(chunk_texts, chunk_keys, "chunks")
-    sentence_vectors = vectors([s.text for s in sentences], sentence_keys, "sentences")
-    section_vectors = vectors(section_texts, [embed_key(t) for t in section_texts], "section headings")
-    dense = _dense_index(chunk_vectors)
-    bm25 = _bm25_index(docs, chunks)
-    report = BuildReport(True, reasons, len(docs), sum(len(d.sections) for d in docs), len(chunks),
-                         added=len(diff["added"]), changed=len(diff["changed"]),
-                         removed=len(diff["removed"]), embedded=embedded[0], skipped=skipped)
-    report.seconds = time.perf_counter() - started
-    manifest = {
+def _manifest(config: IngestConfig, sources: list[SourceFile], report: BuildReport, writer: IndexWriter,
+              dense) -> dict:
+    return {
         "fingerprint": config.fingerprint(),
         "model_path": config.resolved_model_path(),
-        "dim": int(chunk_vectors.shape[1]),
-        "faiss": type(dense).__name__,
+        "dim": writer.vectors["chunk"].dim,
+        "faiss": FLAT if dense is None else type(dense).__name__,
+        "hnsw_ef_search": HNSW_EF_SEARCH,
         "corpus_paths": [str(p) for p in config.corpus_paths],
         "sources": {str(s.path): s.sha256 for s in sources},
-        "counts": {"documents": len(docs), "sections": report.sections, "sentences": len(sentences),
-                   "chunks": len(chunks), "skipped_files": len(skipped)},
-        "skipped": skipped,
+        "counts": {"documents": report.documents, "sections": report.sections, "sentences": writer.sentences,
+                   "chunks": report.chunks, "skipped_files": len(report.skipped)},
+        "skipped": report.skipped,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(report.seconds, 2),
     }
-    write_index(config.index_dir, manifest, docs, sentences, sentence_keys, chunks, chunk_keys,
-                dense, sentence_vectors, section_vectors, bm25)
-    return report
 
 
 def _old_sources(index_dir: Path) -> dict:
@@ -182,58 +224,117 @@ def _old_sources(index_dir: Path) -> dict:
         return {}
 
 
-def _load_all(sources: list[SourceFile], config: IngestConfig, progress: bool
-              ) -> tuple[list[Document], list[Sentence], list[Chunk], list[str]]:
-    from tqdm import tqdm
+class _Run:
+    """One build's streaming state: the pending batch, BM25 token ids, counters."""
 
-    docs: list[Document] = []
-    sentences: list[Sentence] = []
-    chunks: list[Chunk] = []
-    skipped: list[str] = []
-    seen: dict[str, str] = {}
-    for source in tqdm(sources, desc="reading", unit="file", disable=not progress or len(sources) < 50,
-                       file=sys.stderr):
-        try:
-            for doc in load_source(source):
-                if doc.doc_id in seen:
-                    raise ValueError(f"document id {doc.doc_id!r} already used by {seen[doc.doc_id]}")
-                doc_sentences, doc_chunks = chunk_document(
-                    doc, config.chunk_sentences, config.chunk_overlap, first_row=len(sentences))
-                if not doc_chunks:
+    def __init__(self, config: IngestConfig, encoder, known: KnownVectors, writer: IndexWriter) -> None:
+        self.config, self.encoder, self.known, self.writer = config, encoder, known, writer
+        for appender in writer.vectors.values():
+            known.add(appender, [])
+        self.pending: list[tuple[Document, list[Sentence], list[Chunk]]] = []
+        self.pending_texts = 0
+        self.next_row = 0  # sentence row of the next document's first sentence
+        self.seen: dict[str, str] = {}
+        self.skipped: list[str] = []
+        self.sections = self.embedded = 0
+        self.vocab: dict[str, int] = {}
+        self.chunk_tokens: list[list[int]] = []  # ids share the vocab's int objects: 8 B per token
+
+    def ingest(self, sources: list[SourceFile], progress: bool) -> None:
+        from tqdm import tqdm
+
+        bar = tqdm(sources, desc="indexing", unit="file", disable=not progress, file=sys.stderr,
+                   dynamic_ncols=True)
+        for source in bar:
+            self._read(source)
+            bar.set_postfix(chunks=self.writer.chunks, embedded=self.embedded, refresh=False)
+        self._flush()
+        bar.close()
+
+    def _read(self, source: SourceFile) -> None:
+        """Queue the documents of one file; a file that fails is reported and the rest go on.
+
+        A collection (.jsonl/.csv) streams: its documents join batches as they are read,
+        and an error stops it at the failing record.
+        """
+        docs = load_source(source)
+        while True:
+            try:
+                doc = next(docs, None)
+                if doc is None:
+                    return
+                if doc.doc_id in self.seen:
+                    raise ValueError(f"document id {doc.doc_id!r} already used by {self.seen[doc.doc_id]}")
+                sentences, chunks = chunk_document(doc, self.config.chunk_sentences, self.config.chunk_overlap,
+                                                   first_row=self.next_row)
+                if not chunks:
                     raise ValueError(f"document {doc.doc_id!r} has no sentences")
-                seen[doc.doc_id] = str(source.path)
-                docs.append(doc)
-                sentences.extend(doc_sentences)
-                chunks.extend(doc_chunks)
-        except (OSError, ValueError) as err:
-            message = f"{source.path}: skipped: {err}"
-            log.warning(message)
-            skipped.append(message)
-    return docs, sentences, chunks, skipped
+            except (OSError, ValueError) as err:
+                message = f"{source.path}: skipped: {err}"
+                log.warning(message)
+                self.skipped.append(message)
+                return
+            self.seen[doc.doc_id] = str(source.path)
+            self.next_row += len(sentences)
+            self.pending.append((doc, sentences, chunks))
+            self.pending_texts += len(sentences) + len(chunks) + len(doc.sections)
+            if self.pending_texts >= BATCH_TEXTS:
+                self._flush()
+
+    def _flush(self) -> None:
+        """Embed what the pending documents need and write them with their vectors."""
+        if not self.pending:
+            return
+        texts: dict[str, tuple[list[str], list[str]]] = {"chunk": ([], []), "sentence": ([], []), "section": ([], [])}
+        for doc, sentences, chunks in self.pending:
+            _extend(texts["chunk"], [chunk_embedding_text(doc, c) for c in chunks])
+            _extend(texts["sentence"], [s.text for s in sentences])
+            _extend(texts["section"], [section_embedding_text(doc.title, s.title) for s in doc.sections])
+        todo = {k: t for keys, ts in texts.values() for k, t in zip(keys, ts, strict=True) if k not in self.known}
+        fresh: dict[str, np.ndarray] = {}
+        if todo:
+            vectors = self.encoder.encode(list(todo.values()), batch_size=self.config.embed_batch_size)
+            fresh = dict(zip(todo, vectors, strict=True))
+            self.embedded += len(todo)
+        for kind, (keys, _) in texts.items():
+            appender = self.writer.vectors[kind]
+            first = appender.rows
+            appender.append(self.known.gather(keys, fresh, appender.dim))
+            self.known.register(appender, keys, first)
+        sentence_keys, chunk_keys = iter(texts["sentence"][0]), iter(texts["chunk"][0])
+        for doc, sentences, chunks in self.pending:
+            self.writer.add_document(doc, [next(sentence_keys) for _ in sentences], sentences,
+                                     [next(chunk_keys) for _ in chunks], chunks)
+            self.sections += len(doc.sections)
+            prefix = f"{doc.title} {' '.join(doc.drugs)}"
+            for c in chunks:
+                tokens = analyze(f"{prefix} {c.section} {c.text}") or ["<empty>"]
+                self.chunk_tokens.append([self.vocab.setdefault(t, len(self.vocab)) for t in tokens])
+        self.pending, self.pending_texts = [], 0
+
+    def bm25_index(self):
+        """BM25 over chunk text plus its document title, drug names and section heading."""
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        bm25.index((self.chunk_tokens, self.vocab), show_progress=False)
+        return bm25
+
+
+def _extend(keys_texts: tuple[list[str], list[str]], texts: list[str]) -> None:
+    keys_texts[0].extend(embed_key(t) for t in texts)
+    keys_texts[1].extend(texts)
 
 
 def _dense_index(vectors: np.ndarray):
+    """None for exact search (the flat index is rebuilt from the vectors on load), else HNSW."""
     import faiss
 
-    dim = vectors.shape[1]
     if len(vectors) <= FLAT_LIMIT:
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-    index.add(vectors)
+        return None
+    index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    for lo in range(0, len(vectors), 65_536):
+        index.add(np.ascontiguousarray(vectors[lo: lo + 65_536], dtype=np.float32))
+    index.hnsw.efSearch = HNSW_EF_SEARCH
     return index
-
-
-def _bm25_index(docs: list[Document], chunks: list[Chunk]):
-    """BM25 over chunk text plus its document title, drug names and section heading."""
-    import bm25s
-
-    doc_by_id = {d.doc_id: d for d in docs}
-    corpus_tokens = []
-    for c in chunks:
-        d = doc_by_id[c.doc_id]
-        corpus_tokens.append(analyze(f"{d.title} {' '.join(d.drugs)} {c.section} {c.text}") or ["<empty>"])
-    bm25 = bm25s.BM25()
-    bm25.index(corpus_tokens, show_progress=False)
-    return bm25

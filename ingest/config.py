@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".html", ".htm", ".pdf")
-INDEX_FORMAT_VERSION = 1
+INDEX_FORMAT_VERSION = 2
 
 
 def bundled_model_path() -> str:

@@ -1,17 +1,19 @@
 """The index on disk: manifest, documents, sentences, chunks, vectors, BM25.
 
-Layout of an index directory:
-    manifest.json        model, chunking parameters, source hashes, counts
-    documents.jsonl      one document per line, with its text and sections
-    sentences.jsonl      [doc row, section, start, end, embed key] per sentence
-    chunks.jsonl         one chunk per line (offsets, sentence rows, embed key)
-    chunks.faiss         dense index over chunk vectors (inner product = cosine)
-    sentence_vectors.npy float16 unit vectors, one row per sentence
-    section_vectors.npy  float16 unit vectors of "title: section heading" per section
-    bm25/                bm25s index over chunk stems
+Layout of an index directory (format 2):
+    manifest.json         model, chunking parameters, source hashes, counts, FAISS type
+    documents.jsonl       one document per line, with its text and sections
+    sentences.jsonl       [doc row, section, start, end, embed key] per sentence
+    chunks.jsonl          one chunk per line (offsets, sentence rows, embed key)
+    chunk_vectors.npy     float32 unit vectors, one row per chunk
+    chunks.faiss          HNSW graph over chunk_vectors (only past FLAT_LIMIT chunks;
+                          a flat index is just the vectors, rebuilt from the .npy on load)
+    sentence_vectors.npy  float16 unit vectors, one row per sentence (memory-mapped on load)
+    section_vectors.npy   float16 unit vectors of "title: section heading" per section
+    bm25/                 bm25s index over chunk stems
 
-A build writes a sibling temporary directory and swaps it in with two renames, so a
-crash mid-build leaves the previous index in place and usable.
+A build streams rows into a sibling temporary directory (`IndexWriter`) and swaps it
+in with two renames, so a crash mid-build leaves the previous index in place and usable.
 """
 
 from __future__ import annotations
@@ -29,10 +31,13 @@ from .records import Chunk, Document, Section, Sentence
 
 MANIFEST = "manifest.json"
 REQUIRED_FILES = (MANIFEST, "documents.jsonl", "sentences.jsonl", "chunks.jsonl",
-                  "chunks.faiss", "sentence_vectors.npy", "section_vectors.npy")
+                  "chunk_vectors.npy", "sentence_vectors.npy", "section_vectors.npy")
+VECTOR_FILES = {"chunk": ("chunk_vectors.npy", np.float32), "sentence": ("sentence_vectors.npy", np.float16),
+                "section": ("section_vectors.npy", np.float16)}
+FLAT = "IndexFlatIP"
 
 
-class IndexError_(Exception):  # noqa: N801 - avoid shadowing the builtin IndexError
+class IndexError_(Exception):  # noqa: N801, N818 - avoid shadowing the builtin IndexError
     pass
 
 
@@ -56,7 +61,7 @@ class StoredIndex:
     chunks: list[Chunk]
     chunk_keys: list[str]
     dense: object  # faiss.Index
-    sentence_vectors: np.ndarray
+    sentence_vectors: np.ndarray  # float16, memory-mapped: only candidate rows are read
     section_vectors: np.ndarray
     section_keys: list[tuple[str, str]]  # (doc_id, section title) per section_vectors row
     bm25: object  # bm25s.BM25
@@ -78,33 +83,101 @@ def document_from_json(data: dict) -> Document:
     return Document(**data)
 
 
-def write_index(directory: Path, manifest: dict, documents: list[Document],
-                sentences: list[Sentence], sentence_keys: list[str], chunks: list[Chunk],
-                chunk_keys: list[str], dense, sentence_vectors: np.ndarray,
-                section_vectors: np.ndarray, bm25) -> None:
-    import faiss
+class NpyAppender:
+    """A .npy file written row block by row block, its shape fixed in the header on close.
 
-    directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.building-", dir=directory.parent))
-    try:
-        doc_row = {d.doc_id: i for i, d in enumerate(documents)}
-        _write_jsonl(tmp / "documents.jsonl", (document_to_json(d) for d in documents))
-        _write_jsonl(tmp / "sentences.jsonl", (
-            [doc_row[s.doc_id], s.section, s.start, s.end, k] for s, k in zip(sentences, sentence_keys)))
-        _write_jsonl(tmp / "chunks.jsonl", (
-            {"chunk_id": c.chunk_id, "doc": doc_row[c.doc_id], "section": c.section, "start": c.start,
-             "end": c.end, "sentences": [c.sentence_ids[0], c.sentence_ids[-1] + 1], "page": c.page,
-             "key": k} for c, k in zip(chunks, chunk_keys)))
-        faiss.write_index(dense, str(tmp / "chunks.faiss"))
-        np.save(tmp / "sentence_vectors.npy", sentence_vectors.astype(np.float16))
-        np.save(tmp / "section_vectors.npy", section_vectors.astype(np.float16))
-        bm25.save(str(tmp / "bm25"))
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
-        _swap_in(tmp, directory)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    The header is reserved at a fixed 128 bytes (numpy pads headers with spaces, so any
+    row count up to 10**15 fits), which lets rows stream to disk without knowing their
+    number in advance; np.load reads the result like any .npy file.
+    """
+
+    HEADER = 128
+
+    def __init__(self, path: Path, dim: int, dtype) -> None:
+        self.path, self.dim, self.dtype = Path(path), dim, np.dtype(dtype)
+        self.rows = 0
+        self._fh = self.path.open("wb")
+        self._fh.write(b"\0" * self.HEADER)
+
+    def append(self, block: np.ndarray) -> None:
+        block = np.ascontiguousarray(block, dtype=self.dtype)
+        if block.ndim != 2 or block.shape[1] != self.dim:
+            raise ValueError(f"{self.path.name}: expected rows of {self.dim} values, got shape {block.shape}")
+        self._fh.write(block.tobytes())
+        self.rows += len(block)
+
+    def view(self) -> np.ndarray:
+        """The rows written so far, memory-mapped read-only."""
+        self._fh.flush()
+        if not self.rows:
+            return np.zeros((0, self.dim), self.dtype)
+        return np.memmap(self.path, self.dtype, "r", offset=self.HEADER, shape=(self.rows, self.dim))
+
+    def close(self) -> None:
+        header = {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False,
+                  "shape": (self.rows, self.dim)}
+        text = repr(header).encode("latin-1")
+        prefix = np.lib.format.magic(1, 0) + (self.HEADER - 10).to_bytes(2, "little")
+        self._fh.seek(0)
+        self._fh.write(prefix + text.ljust(self.HEADER - len(prefix) - 1) + b"\n")
+        self._fh.close()
+
+
+class IndexWriter:
+    """Streams one build into a temporary sibling of directory; commit() swaps it in."""
+
+    def __init__(self, directory: Path, dim: int) -> None:
+        self.directory = Path(directory)
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.directory.name}.building-", dir=self.directory.parent))
+        self._files = {name: (self.tmp / name).open("w", encoding="utf-8")
+                       for name in ("documents.jsonl", "sentences.jsonl", "chunks.jsonl")}
+        self.vectors = {kind: NpyAppender(self.tmp / name, dim, dtype) for kind, (name, dtype) in VECTOR_FILES.items()}
+        self.documents = self.sentences = self.chunks = 0
+
+    def add_document(self, doc: Document, sentence_keys: list[str], sentences: list[Sentence],
+                     chunk_keys: list[str], chunks: list[Chunk]) -> None:
+        """Rows of one document; chunk.sentence_ids must already count from self.sentences."""
+        row = self.documents
+        self._write("documents.jsonl", document_to_json(doc))
+        for s, k in zip(sentences, sentence_keys, strict=True):
+            self._write("sentences.jsonl", [row, s.section, s.start, s.end, k])
+        for c, k in zip(chunks, chunk_keys, strict=True):
+            self._write("chunks.jsonl", {
+                "chunk_id": c.chunk_id, "doc": row, "section": c.section, "start": c.start, "end": c.end,
+                "sentences": [c.sentence_ids[0], c.sentence_ids[-1] + 1], "page": c.page, "key": k})
+        self.documents += 1
+        self.sentences += len(sentences)
+        self.chunks += len(chunks)
+
+    def _write(self, name: str, row) -> None:
+        self._files[name].write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def commit(self, manifest: dict, dense, bm25) -> None:
+        """Close every file, check rows against vectors, write the rest and swap the folder in."""
+        import faiss
+
+        self._close()
+        got = {k: v.rows for k, v in self.vectors.items()}
+        if got["chunk"] != self.chunks or got["sentence"] != self.sentences:
+            raise RuntimeError(f"vectors do not match rows: {got} for {self.chunks} chunks, {self.sentences} sentences")
+        if dense is not None:
+            faiss.write_index(dense, str(self.tmp / "chunks.faiss"))
+        bm25.save(str(self.tmp / "bm25"))
+        (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+        _swap_in(self.tmp, self.directory)
+
+    def abort(self) -> None:
+        self._close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _close(self) -> None:
+        for fh in self._files.values():
+            if not fh.closed:
+                fh.close()
+        for appender in self.vectors.values():
+            if not appender._fh.closed:
+                appender.close()
 
 
 def _swap_in(tmp: Path, directory: Path) -> None:
@@ -115,14 +188,8 @@ def _swap_in(tmp: Path, directory: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_jsonl(path: Path, rows) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _read_jsonl(path: Path):
-    with path.open(encoding="utf-8") as fh:
+def read_jsonl(path: Path):
+    with Path(path).open(encoding="utf-8") as fh:
         for line in fh:
             yield json.loads(line)
 
@@ -135,6 +202,21 @@ def read_manifest(directory: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def open_vectors(directory: Path, kind: str) -> np.ndarray:
+    """The stored vectors of kind (chunk, sentence, section), memory-mapped read-only."""
+    return np.load(Path(directory) / VECTOR_FILES[kind][0], mmap_mode="r")
+
+
+def flat_index(vectors: np.ndarray, block: int = 65_536):
+    """An exact inner-product index over vectors, added in blocks (no full float32 copy)."""
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    for lo in range(0, len(vectors), block):
+        index.add(np.ascontiguousarray(vectors[lo: lo + block], dtype=np.float32))
+    return index
+
+
 def load_index(directory: Path) -> StoredIndex:
     import bm25s
     import faiss
@@ -142,32 +224,38 @@ def load_index(directory: Path) -> StoredIndex:
     directory = Path(directory)
     manifest = read_manifest(directory)
     missing = [f for f in REQUIRED_FILES if not (directory / f).exists()]
+    if manifest.get("faiss", FLAT) != FLAT and not (directory / "chunks.faiss").exists():
+        missing.append("chunks.faiss")
     if missing:
         raise MissingIndexError(f"index at {directory}/ is incomplete (missing {', '.join(missing)}); "
                                 f"rebuild it with: python -m ingest --index {directory}")
-    docs = [document_from_json(d) for d in _read_jsonl(directory / "documents.jsonl")]
+    docs = [document_from_json(d) for d in read_jsonl(directory / "documents.jsonl")]
     sentences, sentence_keys = [], []
-    for row, section, start, end, key in _read_jsonl(directory / "sentences.jsonl"):
+    for row, section, start, end, key in read_jsonl(directory / "sentences.jsonl"):
         doc = docs[row]
         sentences.append(Sentence(doc.doc_id, section, start, end, doc.text[start:end]))
         sentence_keys.append(key)
     chunks, chunk_keys = [], []
-    for c in _read_jsonl(directory / "chunks.jsonl"):
+    for c in read_jsonl(directory / "chunks.jsonl"):
         doc = docs[c["doc"]]
         chunks.append(Chunk(c["chunk_id"], doc.doc_id, c["section"], c["start"], c["end"],
                             doc.text[c["start"]:c["end"]], tuple(range(*c["sentences"])), c["page"]))
         chunk_keys.append(c["key"])
-    dense = faiss.read_index(str(directory / "chunks.faiss"))
-    sentence_vectors = np.load(directory / "sentence_vectors.npy").astype(np.float32)
-    section_vectors = np.load(directory / "section_vectors.npy").astype(np.float32)
+    if manifest.get("faiss", FLAT) == FLAT:
+        dense = flat_index(open_vectors(directory, "chunk"))
+    else:
+        dense = faiss.read_index(str(directory / "chunks.faiss"))
+        dense.hnsw.efSearch = int(manifest.get("hnsw_ef_search", 64))
+    sentence_vectors = open_vectors(directory, "sentence")
+    section_vectors = np.asarray(open_vectors(directory, "section"), dtype=np.float32)
     bm25 = bm25s.BM25.load(str(directory / "bm25"))
+    section_keys = [(d.doc_id, s.title) for d in docs for s in d.sections]
     counts = manifest.get("counts", {})
     if dense.ntotal != len(chunks) or len(sentence_vectors) != len(sentences) \
-            or counts.get("chunks") != len(chunks):
+            or len(section_vectors) != len(section_keys) or counts.get("chunks") != len(chunks):
         raise IncompatibleIndexError(
             f"index at {directory}/ is inconsistent ({dense.ntotal} vectors, {len(chunks)} chunks, "
             f"{len(sentence_vectors)} sentence vectors for {len(sentences)} sentences); "
             f"rebuild it with: python -m ingest --index {directory}")
-    section_keys = [(d.doc_id, s.title) for d in docs for s in d.sections]
     return StoredIndex(directory, manifest, {d.doc_id: d for d in docs}, sentences, sentence_keys,
                        chunks, chunk_keys, dense, sentence_vectors, section_vectors, section_keys, bm25)
