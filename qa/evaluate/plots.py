@@ -45,16 +45,16 @@ def histogram_svg(series: Sequence[tuple[str, Sequence[float]]], markers: Sequen
     return "".join(parts)
 
 
-def bars_svg(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], width: int = 640) -> str:
+def bars_svg(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], width: int = 760) -> str:
     """Horizontal grouped bars of values in [0, 1] (e.g. recall per section), value printed."""
-    label_w, row_h, top = 230, 8 + 14 * len(series), 28
+    label_w, row_h, top = 330, 8 + 14 * len(series), 28
     plot_w = width - label_w - 50
     height = top + row_h * len(labels) + 10
     parts = [f'<svg width="{width}" height="{height}" role="img">',
              _legend([name for name, _ in series], label_w, 16)]
     for r, label in enumerate(labels):
         y = top + r * row_h
-        short = label if len(label) <= 34 else label[:33] + "\u2026"
+        short = label if len(label) <= 50 else label[:49] + "\u2026"
         parts.append(f'<text x="{label_w - 6}" y="{y + row_h / 2 + 4:.1f}" font-size="11" text-anchor="end">'
                      f'<title>{escape(label)}</title>{escape(short)}</text>')
         for i, (_, values) in enumerate(series):

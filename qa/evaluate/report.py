@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -16,7 +15,7 @@ _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1a202c;max
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #cbd5e0;padding:4px 8px;vertical-align:top;
 text-align:left}th{background:#edf2f7}.num{text-align:right;font-variant-numeric:tabular-nums}
 .fail{color:#c53030;font-weight:600}.ok{color:#2f855a}.small{font-size:12px;color:#4a5568}
-details{margin:8px 0}code{background:#edf2f7;padding:0 3px}"""
+ol{margin:0;padding-left:18px}details{margin:8px 0}code{background:#edf2f7;padding:0 3px}"""
 
 
 def failure_reasons(result: QuestionResult) -> list[str]:
@@ -58,7 +57,7 @@ def write_report(path: Path, summary: dict, results: Sequence[QuestionResult]) -
 
 def _settings(summary: dict) -> str:
     s, t, c = summary["settings"], summary["timings"], summary["counts"]
-    model = Path(str((s.get("manifest") or {}).get("model_path", ""))).name
+    model = Path(str((s.get("manifest") or {}).get("model_path", ""))).parent.name
     warn = "<p class='fail'>Interrupted: partial results.</p>" if summary.get("interrupted") else ""
     return (f"{warn}<p class='small'>mode <b>{escape(s['mode'])}</b>, k={s['k']}, index <code>{escape(s['index_dir'])}"
             f"</code> (model {escape(model)}), abstain threshold "
@@ -107,23 +106,29 @@ def section_recall_table(results: Sequence[QuestionResult], k: int) -> tuple[lis
 def _question_table(rows: Sequence[tuple[QuestionResult, list[str]]]) -> str:
     if not rows:
         return "<p class='ok'>None.</p>"
-    head = ("<tr><th>id</th><th>question</th><th>why</th><th>answer (confidence)</th><th>citations</th>"
-            "<th>expected</th><th>top sections</th><th>metrics</th></tr>")
+    head = ("<tr><th>id</th><th>question</th><th>why</th><th>answer: cited sentences (confidence)</th>"
+            "<th>expected</th><th>top retrieved sections</th><th>scores</th></tr>")
     return f"<table>{head}{''.join(_question_row(r, why) for r, why in rows)}</table>"
+
+
+_SHOWN = ("section_mrr@", "mrr@", "answer_f1", "answer_containment", "citation_precision")
 
 
 def _question_row(r: QuestionResult, why: list[str]) -> str:
     a, c = r.answer, r.case
-    cites = "<br>".join(f"[{x.n}] {escape(x.doc_id)}#{escape(x.section)}: {escape(x.text[:160])}" for x in a.citations)
-    expected = ("unanswerable" if not c.answerable else "<br>".join(escape(s) for s in c.sources)) + (
+    if a.abstained:
+        answer = f"<i>abstained</i> ({a.confidence:.3f})"
+    else:
+        answer = "<br>".join(f"[{x.n}] <span class='small'>{escape(x.doc_id)}#{escape(x.section)}</span><br>"
+                             f"{escape(x.text)}" for x in a.citations) + f" ({a.confidence:.3f})"
+    expected = ("<i>unanswerable</i>" if not c.answerable else "<br>".join(escape(s) for s in c.sources)) + (
         f"<br><i>{escape(c.answer)}</i>" if c.answer else "")
-    metrics = {k: round(v, 3) if isinstance(v, float) else v for k, v in r.metrics.items()}
+    scores = "<br>".join(f"{k} {v:.2f}" for k, v in r.metrics.items()
+                         if isinstance(v, float) and k.startswith(_SHOWN))
     status = "<span class='fail'>" + "<br>".join(why) + "</span>" if why else "<span class='ok'>ok</span>"
-    answer = ("<i>abstained</i>" if a.abstained else escape(a.answer[:400]))
-    return (f"<tr><td>{escape(c.id)}</td><td>{escape(c.question)}</td><td>{status}</td>"
-            f"<td>{answer} ({a.confidence:.3f})</td><td>{cites}</td><td>{expected}</td>"
-            f"<td class='small'>{'<br>'.join(escape(s) for s in r.ranked_sections[:3])}</td>"
-            f"<td class='small'>{escape(json.dumps(metrics))}</td></tr>")
+    top = "".join(f"<li>{escape(s)}</li>" for s in r.ranked_sections[:3])
+    return (f"<tr><td>{escape(c.id)}</td><td>{escape(c.question)}</td><td>{status}</td><td>{answer}</td>"
+            f"<td>{expected}</td><td class='small'><ol>{top}</ol></td><td class='small'>{scores}</td></tr>")
 
 
 def _bad_rows(bad: Sequence[str]) -> str:
