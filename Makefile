@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 index: $(VENV)/.installed
 	$(PY) -m ingest corpus/ --index index
 
-run: index
+run: $(VENV)/.installed  # app.py builds index/ itself when missing or stale
 	$(PY) app.py
 
 test: $(VENV)/.installed

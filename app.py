@@ -1,4 +1,5 @@
-"""The web chat: python app.py [--host H] [--port P] [--index DIR] [--corpus PATH ...] [--auth USER:PASSWORD]
+"""The web chat: python app.py [--host H] [--port P] [--index DIR] [--corpus PATH ...] [--encoder E]
+[--feedback-db FILE] [--auth USER:PASSWORD]
 
 Builds the index first when it is missing or stale (progress in the terminal), loads the
 model and index once, then serves the page on http://127.0.0.1:7860 by default.
@@ -13,6 +14,8 @@ import time
 from pathlib import Path
 
 import web  # noqa: F401  # switches off Gradio/HF network calls before gradio is imported
+
+ENCODERS = ("torch", "onnx", "onnx-int8")  # as `python -m qa ask --encoder`
 
 
 def parse_auth(value: str) -> tuple[str, str]:
@@ -30,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--index", type=Path, default=Path("index"), help="index directory (default: index/)")
     parser.add_argument("--corpus", type=Path, nargs="+", default=[Path("corpus")],
                         help="corpus files or folders to build the index from (default: corpus/)")
+    parser.add_argument("--encoder", choices=ENCODERS, default=None,
+                        help="question encoder backend (default: the one QAConfig sets)")
     parser.add_argument("--feedback-db", type=Path, default=None,
                         help="SQLite file for thumbs up/down (default: feedback.db next to the index)")
     parser.add_argument("--auth", type=parse_auth, default=None, metavar="USER:PASSWORD",
@@ -52,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(report.summary())
-    pipeline = load_pipeline(QAConfig(index_dir=args.index))
+    config = QAConfig(index_dir=args.index, **({"encoder": args.encoder} if args.encoder else {}))
+    pipeline = load_pipeline(config)
     store = FeedbackStore(args.feedback_db or args.index.resolve().parent / "feedback.db")
     demo, url = serve(pipeline, store, args.host, args.port, args.auth)
     print(f"serving on {url} (ready in {time.perf_counter() - started:.1f} s); feedback is stored in {store.path}")
