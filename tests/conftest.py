@@ -64,12 +64,12 @@ def serve_web_app(tmp_path_factory):
 
     demos = []
 
-    def start(pipeline):
+    def start(pipeline, auth=None):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         store = FeedbackStore(tmp_path_factory.mktemp("web") / "feedback.db")
-        demo, url = serve(pipeline, store, "127.0.0.1", port)
+        demo, url = serve(pipeline, store, "127.0.0.1", port, auth)
         demos.append(demo)
         return SimpleNamespace(url=url, store=store, pipeline=pipeline)
 

@@ -127,6 +127,29 @@ def test_ask_api_returns_the_cli_json(web_app):
         client.predict(message="x" * 2001, api_name="/ask")
 
 
+def test_concurrent_api_callers_get_their_own_answers(web_app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    questions = [REST_QUESTION, "What is the brand name of lenalidomide?", "Which drugs interact with lenalidomide?",
+                 "What are the common side effects of lenalidomide?"] * 2
+    client = Client(web_app.url, analytics_enabled=False, verbose=False)
+    with ThreadPoolExecutor(len(questions)) as pool:
+        got = list(pool.map(lambda q: client.predict(message=q, api_name="/ask"), questions))
+    assert [g["question"] for g in got] == questions
+    assert [g["answer"] for g in got] == [web_app.pipeline.ask(q).answer for q in questions]
+
+
+def test_auth_is_required_when_set(serve_web_app, pipeline):
+    from gradio_client import Client
+
+    url = serve_web_app(pipeline, auth=("ann", "s3cret")).url
+    assert httpx.get(url + "gradio_api/info", timeout=10).status_code == 401
+    client = Client(url, auth=("ann", "s3cret"), analytics_enabled=False, verbose=False)
+    assert "[1]" in client.predict(message=REST_QUESTION, api_name="/chat")
+
+
 def test_pages_carry_a_content_security_policy(web_app):
     response = httpx.get(web_app.url, timeout=10)
     policy = response.headers["content-security-policy"]

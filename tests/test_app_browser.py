@@ -148,3 +148,29 @@ def test_evaluate_tab_shows_summary_and_downloads(web_app, page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "evaluate.png"), full_page=True)
     assert off_host(page.requested) == []
+
+
+def test_sessions_are_separate_and_clear_starts_over(web_app, browser):
+    from playwright.sync_api import expect
+
+    questions = [REST_QUESTION, "What is the brand name of lenalidomide?"]
+    contexts = [browser.new_context() for _ in questions]
+    pages = [c.new_page() for c in contexts]
+    for page, question in zip(pages, questions, strict=True):
+        page.goto(web_app.url)
+        ask(page, question)
+    for page, question in zip(pages, questions, strict=True):
+        expect(page.locator('#chatbot [data-testid="user"]')).to_have_text([question])
+    first = pages[0]
+    first.locator("#chatbot").get_by_label("Clear", exact=True).click()
+    expect(first.locator('#chatbot [data-testid="bot"]')).to_have_count(0)
+    ask(first, "Which drugs interact with lenalidomide?")
+    expect(first.locator('#chatbot [data-testid="user"]')).to_have_text(["Which drugs interact with lenalidomide?"])
+    first.locator("#chatbot").get_by_label("Dislike", exact=True).last.click()
+    deadline = time.monotonic() + 10
+    while not any(r["vote"] == "down" for r in web_app.store.rows()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [r["question"] for r in web_app.store.rows() if r["vote"] == "down"] == [
+        "Which drugs interact with lenalidomide?"]
+    for context in contexts:
+        context.close()

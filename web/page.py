@@ -36,7 +36,9 @@ def example_questions(documents: dict[str, Document]) -> list[str]:
 
 
 def build_demo(pipeline: Pipeline, store: FeedbackStore) -> gr.Blocks:
-    with gr.Blocks(title="rxcite: cited answers from drug monographs", analytics_enabled=False) as demo:
+    # delete_cache: uploaded test files and evaluation downloads older than a day go, checked daily.
+    with gr.Blocks(title="rxcite: cited answers from drug monographs", analytics_enabled=False,
+                   delete_cache=(86_400, 86_400)) as demo:
         session = gr.State(ChatSession())
         gr.HTML("<h1>rxcite</h1><p>Answers quoted from the drug monographs below, every sentence with "
                 "its source. Open a source to see the sentence in its passage.</p>", elem_id="header")
