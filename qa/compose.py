@@ -37,13 +37,13 @@ def term_coverage(terms: tuple[str, ...], idf: dict[str, float], stems: set[str]
 def score_sentences(qvec: np.ndarray, terms: tuple[str, ...], idf: dict[str, float],
                     candidates: dict[int, float], sentence_vectors: np.ndarray,
                     sentence_texts: list[str]) -> list[ScoredSentence]:
-    """candidates: sentence row -> relative score of its best passage (1.0 = top passage)."""
+    """candidates: sentence row -> relative score of its best passage (1.0 = top passage, 0.0 = third)."""
     rows = list(candidates)
     dense = sentence_vectors[rows] @ qvec
     scored = []
     for row, cos in zip(rows, dense):
         cov = term_coverage(terms, idf, set(analyze(sentence_texts[row])))
-        score = 0.6 * float(cos) + 0.25 * cov + 0.15 * candidates[row]
+        score = 0.45 * float(cos) + 0.2 * cov + 0.35 * candidates[row]
         scored.append(ScoredSentence(row, score, float(cos), cov, candidates[row]))
     scored.sort(key=lambda s: -s.score)
     return scored

@@ -22,6 +22,8 @@ class QAConfig:
     # Fused chunk score = dense + bm25_weight * bm25/max(bm25) + section_weight * heading cosine
     bm25_weight: float = 0.3
     section_weight: float = 0.3
+    intent_weight: float = 0.2
+    title_weight: float = 0.3
     max_answer_sentences: int = 3
     # A further sentence joins the answer when its score is within this margin of the best.
     sentence_margin: float = 0.08

@@ -45,12 +45,8 @@ class Pipeline:
         self.retriever = Retriever(index, config)
         self.documents = index.documents
         self.sentence_texts = [s.text for s in index.sentences]
-        indptr = np.asarray(index.bm25.scores["indptr"])
-        df = np.diff(indptr)
-        n = max(int(index.bm25.scores["num_docs"]), 1)
-        self.idf = {t: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5)))
-                    for t, i in index.bm25.vocab_dict.items() if i < len(df)}
-        self.vocabulary = frozenset(t for t, i in index.bm25.vocab_dict.items() if i < len(df) and df[i] > 0)
+        self.idf = self.retriever.idf
+        self.vocabulary = self.retriever.vocabulary
         self.drug_names: dict[str, str] = {}
         self.drug_docs: dict[str, frozenset[str]] = {}
         for doc in index.documents.values():
@@ -101,11 +97,13 @@ class Pipeline:
             return Answer(question, text, True, 0.0, (), passages, documents, {}, debug)
         if not hits:
             return Answer(question, ABSTAIN_TEXT, True, 0.0, (), passages, documents, {}, debug)
-        top = max(hits[0].score, 1e-6)
+        # Passage strength relative to the top 3 hits: 1.0 for the best, 0.0 for the third.
+        top, floor = hits[0].score, hits[min(2, len(hits) - 1)].score
+        spread = max(top - floor, 1e-6)
         candidates: dict[int, float] = {}
         for h in hits[:3]:
             for row in chunks[h.row].sentence_ids:
-                candidates[row] = max(candidates.get(row, 0.0), max(h.score, 0.0) / top)
+                candidates[row] = max(candidates.get(row, 0.0), (h.score - floor) / spread)
         scored = score_sentences(qvec, focus.terms, self.idf, candidates,
                                  self.index.sentence_vectors, self.sentence_texts)
         sentences = self.index.sentences
@@ -158,14 +156,16 @@ def load_pipeline(config: QAConfig | None = None, encoder=None) -> Pipeline:
     config = config or QAConfig()
     index = load_index(Path(config.index_dir))
     if encoder is None:
-        from ingest.embedding import Encoder
+        from ingest.embedding import load_encoder
 
         model_path = index.manifest.get("model_path")
         if not model_path or not Path(model_path).exists():
             from ingest.config import bundled_model_path
 
             model_path = bundled_model_path()
-        encoder = Encoder(model_path, threads=config.threads)
+        # ONNX exports of the weights are cached beside the index (index/onnx/<weights hash>/).
+        encoder = load_encoder(model_path, config.encoder, threads=config.threads,
+                               cache_dir=Path(config.index_dir) / "onnx")
     if index.dense.d != encoder.dim:
         raise IncompatibleIndexError(
             f"index at {config.index_dir}/ holds {index.dense.d}-d vectors but the encoder gives {encoder.dim}-d; "

@@ -2,9 +2,12 @@
 
 fused = dense cosine + bm25_weight * bm25 / max bm25 of the query
         + section_weight * cosine(question, "document title: section heading")
+        + intent_weight * [the question's intent is one the section heading answers]
+        + title_weight * IDF-weighted share of the document title's words in the question
 Dense alone misses exact tokens ("5q", "21 days", a drug name); BM25 alone misses
-paraphrase; the heading signal steers "what are the treatments" to a Treatment
-section whatever the chunk's own wording.
+paraphrase; the heading and intent signals steer "what are the treatments" to a
+Treatment section whatever the chunk's own wording; the title signal separates
+"Childhood" from "Adult" leukemia when every chunk reads alike.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from ingest.lexical import analyze
 from ingest.store import StoredIndex
 
 from .config import QAConfig
+from .intent import heading_intents, question_intents
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,17 @@ class Hit:
     dense: float
     bm25: float
     section: float
+    intent: float = 0.0
+    title: float = 0.0
+
+
+def term_statistics(bm25) -> tuple[dict[str, float], frozenset[str]]:
+    """BM25's IDF per stem (from its per-term posting lengths) and the corpus vocabulary."""
+    df = np.diff(np.asarray(bm25.scores["indptr"]))
+    n = max(int(bm25.scores["num_docs"]), 1)
+    idf = {t: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5)))
+           for t, i in bm25.vocab_dict.items() if i < len(df) and df[i] > 0}
+    return idf, frozenset(idf)
 
 
 class Retriever:
@@ -43,6 +58,25 @@ class Retriever:
         for row, c in enumerate(index.chunks):
             rows.setdefault(c.doc_id, []).append(row)
         self.doc_rows = {d: np.array(r) for d, r in rows.items()}
+        self.chunk_intents = [heading_intents(c.section) for c in index.chunks]
+        self.title_stems: dict[str, frozenset[str]] = {}
+        self.docs_by_title_stem: dict[str, set[str]] = {}
+        for doc in index.documents.values():
+            stems = frozenset(analyze(doc.title))
+            self.title_stems[doc.doc_id] = stems
+            for t in stems:
+                self.docs_by_title_stem.setdefault(t, set()).add(doc.doc_id)
+        self.idf, self.vocabulary = term_statistics(index.bm25)
+
+    def title_scores(self, question_stems: set[str]) -> dict[str, float]:
+        """doc id -> IDF-weighted share of its title's stems that the question contains."""
+        docs = set().union(*(self.docs_by_title_stem.get(t, set()) for t in question_stems)) if question_stems else set()
+        out = {}
+        for doc_id in docs:
+            title = self.title_stems[doc_id]
+            total = sum(self.idf.get(t, 1.0) for t in title)
+            out[doc_id] = sum(self.idf.get(t, 1.0) for t in title & question_stems) / total if total else 0.0
+        return out
 
     def search(self, qvecs: np.ndarray, questions: list[str],
                doc_filters: list[frozenset[str] | None]) -> list[list[Hit]]:
@@ -60,6 +94,8 @@ class Retriever:
         cfg = self.config
         bm25 = np.zeros(len(self.index.chunks), dtype=np.float32)
         tokens = analyze(question)
+        intents = question_intents(question)
+        titles = self.title_scores(set(tokens))
         if cfg.mode != "dense" and tokens:
             bm25 = np.asarray(self.index.bm25.get_scores(tokens), dtype=np.float32)
         candidates: set[int] = set()
@@ -80,12 +116,15 @@ class Retriever:
         top_bm25 = float(bm25[rows].max()) if len(rows) else 0.0
         lexical = bm25[rows] / top_bm25 if top_bm25 > 0 else np.zeros(len(rows), np.float32)
         section = section_scores[self.chunk_section[rows]]
+        intent = np.array([1.0 if intents & self.chunk_intents[r] else 0.0 for r in rows], dtype=np.float32)
+        title = np.array([titles.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
         if cfg.mode == "dense":
             fused = dense
         elif cfg.mode == "bm25":
             fused = lexical
         else:
-            fused = dense + cfg.bm25_weight * lexical + cfg.section_weight * section
+            fused = (dense + cfg.bm25_weight * lexical + cfg.section_weight * section
+                     + cfg.intent_weight * intent + cfg.title_weight * title)
         order = np.argsort(-fused, kind="stable")
-        return [Hit(int(rows[j]), float(fused[j]), float(dense[j]), float(bm25[rows[j]]), float(section[j]))
-                for j in order]
+        return [Hit(int(rows[j]), float(fused[j]), float(dense[j]), float(bm25[rows[j]]), float(section[j]),
+                    float(intent[j]), float(title[j])) for j in order]

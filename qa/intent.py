@@ -1,0 +1,110 @@
+"""Question intent -> the sections that answer it, whatever a monograph calls them.
+
+Each intent pairs the ways people ask (question cues) with the ways monographs and
+patient leaflets title the section (heading cues). Cues are matched on word stems,
+so "dosing", "doses" and "dosage" all meet "dose". A section heading that matches
+no intent is neutral, never penalized.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ingest.lexical import stem, words
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    name: str
+    question_cues: tuple[str, ...]  # phrases; every word must appear (as a stem) in order-free form
+    heading_cues: tuple[str, ...]
+
+
+INTENTS = (
+    Intent("indication", ("used for", "use for", "what is", "what are", "treat", "indicat", "approv", "purpose",
+                          "what does it do", "prescribed for", "good for"),
+           ("used for", "uses", "indication", "indications", "information", "overview", "description",
+            "about")),
+    Intent("dosing", ("dose", "dosage", "how much", "how many", "how often", "how to take", "how should",
+                      "how do i take", "regimen", "schedule", "cycle", "missed", "administer", "swallow",
+                      "with food", "empty stomach", "capsule", "tablet", "take it"),
+           ("dosage", "dose", "dosing", "administration", "how to use", "how to take", "directions",
+            "how to use", "posology", "missed dose")),
+    Intent("side_effects", ("side effect", "adverse", "reaction", "cause", "toxicity", "symptom of",
+                            "harm", "risk of", "safe"),
+           ("side effects", "adverse reactions", "adverse effects", "undesirable effects", "toxicity",
+            "safety")),
+    Intent("interactions", ("interact", "with other", "combine", "together", "take with", "mix",
+                            "alcohol", "grapefruit", "affect"),
+           ("interactions", "interaction", "other drugs", "other medicines", "drug interactions")),
+    Intent("contraindications", ("pregnan", "breastfeed", "breast feed", "nursing", "lactat", "contraindicat",
+                                 "who should not", "avoid", "allerg", "warning", "precaution", "caution",
+                                 "kidney", "renal", "liver", "hepatic", "elderly", "children", "contracept"),
+           ("contraindications", "warnings", "precautions", "pregnancy", "lactation", "breastfeeding",
+            "special populations", "before taking", "who should not")),
+    Intent("mechanism", ("how does it work", "how does", "mechanism", "work", "pharmacolog", "mode of action",
+                         "target", "inhibit", "pathway"),
+           ("mechanism", "mechanism of action", "pharmacology", "pharmacodynamics", "how it works")),
+    Intent("storage", ("store", "storage", "keep", "refrigerat", "expire", "dispose"),
+           ("storage", "how to store", "disposal", "handling")),
+    Intent("overdose", ("overdose", "too much", "poison"), ("overdose", "overdosage", "emergency")),
+    Intent("treatment", ("treatment", "treated", "therapy", "therapies", "manage", "cure"),
+           ("treatment", "treatment options", "therapy", "management")),
+    Intent("symptoms", ("symptom", "sign"), ("symptoms", "signs and symptoms", "signs")),
+    Intent("diagnosis", ("diagnos", "test", "detect", "exam", "screen", "find out"),
+           ("exams and tests", "diagnosis", "tests", "screening", "detection")),
+    Intent("outlook", ("outlook", "prognosis", "survival", "chance of recovery", "life expectancy"),
+           ("outlook", "prognosis", "survival")),
+    Intent("stages", ("stage", "staging", "spread"), ("stages", "staging")),
+    Intent("risk", ("who is at risk", "at risk", "risk factor", "susceptib", "who gets", "chance of getting"),
+           ("susceptibility", "risk factors", "risk", "who is at risk")),
+    Intent("research", ("research", "clinical trial", "new treatment", "being done", "studies"),
+           ("research", "clinical trials", "new treatments")),
+    Intent("prevention", ("prevent", "prevention", "avoid getting", "lower the risk", "reduce the risk"),
+           ("prevention", "preventing")),
+    Intent("causes", ("cause", "why do", "what causes"), ("causes", "cause", "etiology")),
+    Intent("genetics", ("genetic", "inherit", "gene", "hereditary", "run in families"),
+           ("genetic changes", "inheritance", "genetics", "genes")),
+)
+
+
+def _stems(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in words(phrase))
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    return [(i.name, [_stems(c) for c in i.question_cues], [_stems(c) for c in i.heading_cues]) for i in INTENTS]
+
+
+def _has_phrase(stems: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    if n == 1:
+        return any(s.startswith(phrase[0]) for s in stems)
+    return any(tuple(stems[i:i + n]) == phrase for i in range(len(stems) - n + 1))
+
+
+def question_intents(question: str) -> frozenset[str]:
+    """Intents a question asks about. Multi-word cues win over the generic
+    single-word ones: "what are the side effects" is side_effects, not indication."""
+    stems = [stem(w) for w in words(question)]
+    found = {}
+    for name, q_cues, _ in _compiled():
+        best = max((len(c) for c in q_cues if _has_phrase(stems, c)), default=0)
+        if best:
+            found[name] = best
+    if not found:
+        return frozenset()
+    # "what is"/"used for" are weak cues; drop indication when a specific intent is present.
+    if "indication" in found and len(found) > 1 and found["indication"] <= 2:
+        found.pop("indication")
+    return frozenset(found)
+
+
+@lru_cache(maxsize=100_000)
+def heading_intents(heading: str) -> frozenset[str]:
+    """Intents a section heading answers, from its words ("How to Use X" -> dosing)."""
+    stems = [stem(w) for w in words(re.sub(r"[^\w\s-]", " ", heading))]
+    return frozenset(name for name, _, h_cues in _compiled() if any(_has_phrase(stems, c) for c in h_cues))
