@@ -47,9 +47,9 @@ def build_demo(pipeline: Pipeline, store: FeedbackStore) -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(
-                            elem_id="chatbot", label="rxcite", height=560, render_markdown=False,
-                            sanitize_html=True, latex_delimiters=[], allow_tags=False, buttons=[],
-                            feedback_options=("Like", "Dislike"))
+                            elem_id="chatbot", label="rxcite", show_label=False, height=560,
+                            render_markdown=False, sanitize_html=True, latex_delimiters=[], allow_tags=False,
+                            buttons=[], feedback_options=("Like", "Dislike"), group_consecutive_messages=False)
                         with gr.Row():
                             question = gr.Textbox(placeholder="Ask about dosing, side effects, interactions…",
                                                   show_label=False, elem_id="question", scale=5, autofocus=True)

@@ -22,6 +22,7 @@ _BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 # Context shown around a cited sentence: its paragraph, clipped to this many characters
 # on each side (a typical monograph paragraph is 400-900 characters).
 CONTEXT_CHARS = 600
+RELATED_CHARS = 300  # a related passage (abstention) is shown up to here
 
 
 def escape_text(text: str) -> str:
@@ -80,11 +81,12 @@ def citation_html(citation: Citation, documents: dict[str, Document], open_: boo
             f'<div class="passage">{highlighted_passage(doc, citation)}</div></details>')
 
 
-def related_html(passage: Passage, documents: dict[str, Document]) -> str:
+def related_html(passage: Passage, documents: dict[str, Document], limit: int = RELATED_CHARS) -> str:
     doc = documents.get(passage.doc_id)
     title = doc.title if doc else passage.doc_id
-    return (f'<details class="related"><summary>{_where(doc, title, passage.section, passage.page)}</summary>'
-            f'<div class="passage">{escape_text(passage.text)}</div></details>')
+    text = passage.text if len(passage.text) <= limit else passage.text[: passage.text.rfind(" ", 0, limit)] + " …"
+    return (f'<div class="related"><div class="where">{_where(doc, title, passage.section, passage.page)}</div>'
+            f'<div class="passage">{escape_text(text)}</div></div>')
 
 
 def answer_html(answer: Answer, documents: dict[str, Document], related: int = 3) -> str:
