@@ -3,14 +3,12 @@
 Files are read, chunked and embedded in batches of about BATCH_TEXTS texts, and every
 batch goes straight to disk (`IndexWriter`), so memory holds one batch of documents plus
 compact per-chunk BM25 token ids, not the whole corpus. Vectors are looked up by the
-hash of the text that was embedded (`embed_key`), in the previous index's memory-mapped
-vector files and in the rows this build already wrote: a rebuild after one file changed
-re-embeds only that file's new texts.
+hash of the text that was embedded (`vector_cache.py`), so a rebuild after one file
+changed re-embeds only that file's new texts.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sys
 import time
@@ -20,11 +18,12 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import chunk_document
-from .config import INDEX_FORMAT_VERSION, IngestConfig
+from .config import IngestConfig
 from .documents import CorpusError, SourceFile, discover, load_source
 from .lexical import analyze
 from .records import Chunk, Document, Sentence
-from .store import FLAT, IndexWriter, MissingIndexError, NpyAppender, open_vectors, read_jsonl, read_manifest
+from .store import FLAT, IndexWriter, MissingIndexError, read_manifest
+from .vector_cache import KnownVectors, chunk_embedding_text, embed_key, previous_vectors, section_embedding_text
 
 log = logging.getLogger(__name__)
 # 4096 texts per round: ~4096 x 384 x 4 B = 6 MB of fresh vectors plus the batch's
@@ -59,19 +58,6 @@ class BuildReport:
                 f"{self.embedded} texts embedded, {len(self.skipped)} files skipped)")
 
 
-def embed_key(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:20]
-
-
-def chunk_embedding_text(doc: Document, chunk: Chunk) -> str:
-    """What the dense index sees: the chunk in its document and section context."""
-    return f"{doc.title} | {chunk.section}\n{chunk.text}"
-
-
-def section_embedding_text(doc_title: str, section_title: str) -> str:
-    return f"{doc_title}: {section_title}"
-
-
 def stale_reasons(config: IngestConfig) -> list[str]:
     """Why the index at config.index_dir must be (re)built; empty when it is current."""
     try:
@@ -100,68 +86,6 @@ def _diff(old: dict, new: dict) -> dict[str, list[str]]:
             "removed": [p for p in old if p not in new]}
 
 
-class KnownVectors:
-    """Where the vector of an embed key already is: (source array, row), 6 sources at most."""
-
-    def __init__(self) -> None:
-        self._sources: list = []  # memory-mapped arrays, or NpyAppenders still being written
-        self._where: dict[str, int] = {}  # key -> row * 8 + source number
-
-    def add(self, source, keys, first_row: int = 0) -> None:
-        number = len(self._sources)
-        self._sources.append(source)
-        for i, key in enumerate(keys):
-            self._where.setdefault(key, (first_row + i) * 8 + number)
-
-    def register(self, source, keys, first_row: int) -> None:
-        """Rows first_row.. of an already added source (an appender that grew)."""
-        number = next(i for i, s in enumerate(self._sources) if s is source)
-        for i, key in enumerate(keys):
-            self._where.setdefault(key, (first_row + i) * 8 + number)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._where
-
-    def gather(self, keys: list[str], fresh: dict[str, np.ndarray], dim: int) -> np.ndarray:
-        out = np.empty((len(keys), dim), dtype=np.float32)
-        wanted: dict[int, tuple[list[int], list[int]]] = {}
-        for i, key in enumerate(keys):
-            if key in fresh:
-                out[i] = fresh[key]
-            else:
-                where = self._where[key]
-                slots, rows = wanted.setdefault(where & 7, ([], []))
-                slots.append(i)
-                rows.append(where >> 3)
-        for number, (slots, rows) in wanted.items():
-            source = self._sources[number]
-            array = source.view() if isinstance(source, NpyAppender) else source
-            out[slots] = array[rows]
-        return out
-
-
-def _previous_vectors(config: IngestConfig) -> KnownVectors:
-    """The previous index's vectors by embed key, when it used the same model and format."""
-    known = KnownVectors()
-    directory = config.index_dir
-    try:
-        built = read_manifest(directory).get("fingerprint", {})
-        if built.get("model") != config.model_name or built.get("format") != INDEX_FORMAT_VERSION:
-            return known
-        keys = {"chunk": [c["key"] for c in read_jsonl(directory / "chunks.jsonl")],
-                "sentence": [row[4] for row in read_jsonl(directory / "sentences.jsonl")],
-                "section": [embed_key(section_embedding_text(d["title"], s[0]))
-                            for d in read_jsonl(directory / "documents.jsonl") for s in d["sections"]]}
-        for kind, kind_keys in keys.items():
-            vectors = open_vectors(directory, kind)
-            if len(vectors) == len(kind_keys):
-                known.add(vectors, kind_keys)
-    except (MissingIndexError, OSError, ValueError, KeyError, IndexError) as err:
-        log.warning("not reusing vectors of %s/ (%s); embedding everything", directory, err)
-        return KnownVectors()
-    return known
-
-
 def build_index(config: IngestConfig, force: bool = False, progress: bool = True,
                 encoder=None) -> BuildReport:
     """Build the index if missing or stale (or force); returns what was done."""
@@ -175,7 +99,7 @@ def build_index(config: IngestConfig, force: bool = False, progress: bool = True
         raise CorpusError(f"no corpus files (.txt, .md, .jsonl, .csv, .html, .pdf) under "
                           f"{', '.join(map(str, config.corpus_paths))}")
     diff = _diff(_old_sources(config.index_dir), {str(s.path): s.sha256 for s in sources})
-    known = KnownVectors() if force else _previous_vectors(config)
+    known = KnownVectors() if force else previous_vectors(config)
     if encoder is None:
         from .embedding import Encoder
 
