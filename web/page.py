@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import gradio as gr
@@ -21,7 +20,6 @@ from .feedback import FeedbackStore
 from .render import library_html
 from .security import SecurityHeadersMiddleware
 
-log = logging.getLogger(__name__)
 CSS_PATH = Path(__file__).with_name("page.css")
 # Several users at once: the pipeline is read-only and thread-safe, a question takes ~50 ms.
 CHAT_CONCURRENCY = 4
@@ -40,8 +38,8 @@ def build_demo(pipeline: Pipeline, store: FeedbackStore) -> gr.Blocks:
     with gr.Blocks(title="rxcite: cited answers from drug monographs", analytics_enabled=False,
                    delete_cache=(86_400, 86_400)) as demo:
         session = gr.State(ChatSession())
-        gr.HTML("<h1>rxcite</h1><p>Answers quoted from the drug monographs below, every sentence with "
-                "its source. Open a source to see the sentence in its passage.</p>", elem_id="header")
+        gr.HTML("<h1>rxcite</h1><p>Answers quoted from the drug monographs in the library, every sentence "
+                "with its source. Open a source to see the sentence in its passage.</p>", elem_id="header")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 with gr.Row():
