@@ -26,15 +26,22 @@ class ScoredSentence:
     passage: float
 
 
-def term_coverage(terms: tuple[str, ...], idf: dict[str, float], stems: set[str]) -> float:
-    """IDF-weighted share of the question terms found among stems (1.0 when no terms)."""
-    total = sum(idf.get(t, 1.0) for t in terms)
-    if total == 0:
+def term_coverage(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], stems: set[str]) -> float:
+    """IDF-weighted share of the question's terms found among stems (1.0 when no terms).
+
+    A term is a group of alternatives, found when any of them is. A term the corpus
+    never uses weighs as much as its rarest word (max_idf): "hair" in a monograph
+    without hair is the point of the question, not noise.
+    """
+    if not terms:
         return 1.0
-    return sum(idf.get(t, 1.0) for t in terms if t in stems) / total
+    max_idf = max(idf.values(), default=1.0)
+    weights = [idf.get(group[0], max_idf) for group in terms]
+    found = sum(w for w, group in zip(weights, terms) if any(t in stems for t in group))
+    return found / sum(weights)
 
 
-def score_sentences(qvec: np.ndarray, terms: tuple[str, ...], idf: dict[str, float],
+def score_sentences(qvec: np.ndarray, terms: tuple[tuple[str, ...], ...], idf: dict[str, float],
                     candidates: dict[int, float], sentence_vectors: np.ndarray,
                     sentence_texts: list[str]) -> list[ScoredSentence]:
     """candidates: sentence row -> relative score of its best passage (1.0 = top passage, 0.0 = third)."""

@@ -69,9 +69,10 @@ class Pipeline:
         for lo in range(0, len(questions), batch_size):
             batch = questions[lo: lo + batch_size]
             t0 = time.perf_counter()
-            qvecs = self.encoder.encode(batch, batch_size=batch_size)
             focuses = [analyze_question(q, self.drug_names, self.drug_docs, self.vocabulary) for q in batch]
-            hits = self.retriever.search(qvecs, batch, [f.drug_docs for f in focuses])
+            expanded = [f.expanded for f in focuses]
+            qvecs = self.encoder.encode(expanded, batch_size=batch_size)
+            hits = self.retriever.search(qvecs, expanded, [f.drug_docs for f in focuses], [f.intents for f in focuses])
             t1 = time.perf_counter()
             per_question_retrieve = (t1 - t0) * 1000 / len(batch)
             for q, qvec, focus, q_hits in zip(batch, qvecs, focuses, hits):
@@ -88,7 +89,8 @@ class Pipeline:
         chunks = self.index.chunks
         passages = tuple(self._passage(h) for h in hits[: cfg.k_passages])
         documents = self._rank_documents(hits)
-        debug = {"terms": list(focus.terms), "unknown_drugs": list(focus.unknown_drugs),
+        debug = {"terms": [list(t) for t in focus.terms], "unknown_drugs": list(focus.unknown_drugs),
+                 "partner_drugs": list(focus.partner_drugs), "expanded": focus.expanded,
                  "hits": [{"chunk_id": chunks[h.row].chunk_id, "fused": round(h.score, 4),
                            "dense": round(h.dense, 4), "bm25": round(h.bm25, 4),
                            "section": round(h.section, 4)} for h in hits[: cfg.k_passages]]}
@@ -109,9 +111,10 @@ class Pipeline:
         sentences = self.index.sentences
         chosen = pick_sentences(
             scored, lambda a, b: (sentences[a].doc_id, sentences[a].section) == (sentences[b].doc_id, sentences[b].section), cfg)
-        context = set()
+        context = set()  # what the reader sees: the passage under its title and heading
         for h in hits[:2]:
-            context.update(analyze(chunks[h.row].text))
+            c = chunks[h.row]
+            context.update(analyze(f"{self.documents[c.doc_id].title} {c.section} {c.text}"))
         context_cov = term_coverage(focus.terms, self.idf, context)
         conf = confidence(scored[0], context_cov)
         debug["sentences"] = [{"text": self.sentence_texts[s.row][:80], "score": round(s.score, 4),

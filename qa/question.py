@@ -1,46 +1,71 @@
-"""What a question is about: its content terms and the drugs it names."""
+"""What a question is about: its content terms, the drugs it names, and its expansion."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ingest.drugs import looks_like_drug, match_name
 from ingest.lexical import STOPWORDS, analyze, stem, words
+
+from .consumer_terms import clinical_alternatives
+from .drug_classes import drug_class_terms
+from .intent import question_intents
 
 # Words of asking rather than of content; they never decide whether the corpus answers.
 QUESTION_WORDS = frozenset(
     analyze("""use used using take taking taken drug drugs medication medicine medicines
     tell know explain describe mean means information info list please okay ok need
     thing things get got go make someone person people patient patients typical usual
-    usually safe happen happens""")
+    usually safe happen happens many much often long kind type sort way ways problem problems
+    issue issues trouble""")
 )
-_CAPITAL = re.compile(r"\b[A-Za-z][A-Za-z0-9-]{3,}\b")
+# Cues that a second drug is a partner ("with ibuprofen"), not the subject of the question.
+PARTNER_CUES = frozenset({"with", "and", "plus", "together", "combine", "combined", "combining", "interact",
+                          "interacts", "interaction", "interactions", "mix", "while", "alongside"})
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionFocus:
-    terms: tuple[str, ...]  # content stems, drug names and asking words removed
+    # Content terms, library drug names and asking words removed; each term is a group of
+    # alternative stems (a partner drug with its class: ("ibuprofen", "nsaid", ...)).
+    terms: tuple[tuple[str, ...], ...]
     drug_docs: frozenset[str] | None  # documents of the library drugs named, if any
-    unknown_drugs: tuple[str, ...]  # drug-like words naming no library document
+    unknown_drugs: tuple[str, ...]  # drugs named that have no document and are not partners
+    expanded: str  # the question plus class words of other drugs it names (for retrieval)
+    partner_drugs: tuple[str, ...] = ()
+    intents: frozenset[str] = frozenset()
 
 
 def analyze_question(question: str, drug_names: dict[str, str], drug_docs: dict[str, frozenset[str]],
                      vocabulary) -> QuestionFocus:
     """drug_names: lower-cased name -> canonical name; drug_docs: canonical -> doc ids;
-    vocabulary: stems present in the corpus (an unknown drug-like word that the corpus
-    mentions, e.g. "dexamethasone", is a topic, not a missing monograph)."""
+    vocabulary: stems present in the corpus (a drug the corpus mentions, such as
+    "dexamethasone" here, is a topic, not a missing monograph)."""
     named: set[str] = set()
-    unknown: list[str] = []
+    outside: list[str] = []
     name_stems: set[str] = set()
-    for word in dict.fromkeys(w for w in words(question) if w not in STOPWORDS):
+    expansions: dict[str, tuple[str, ...]] = {}
+    tokens = words(question)
+    for word in dict.fromkeys(w for w in tokens if w not in STOPWORDS):
         key = match_name(word, drug_names) if len(word) >= 4 else None
         if key is not None:
             named.add(key)
             name_stems.add(stem(word))
-        elif looks_like_drug(word) and stem(word) not in vocabulary:
-            unknown.append(word)
-    terms = tuple(t for t in dict.fromkeys(analyze(question))
+            continue
+        classes = drug_class_terms(word)
+        if classes:
+            expansions[stem(word)] = classes
+        if (classes or looks_like_drug(word)) and stem(word) not in vocabulary:
+            outside.append(word)
+    partner = bool(named) or any(t in PARTNER_CUES for t in tokens)
+    question_stems = analyze(question)
+    clinical, clinical_phrases = clinical_alternatives(question_stems)
+    class_text = "; ".join(dict.fromkeys([c for cs in expansions.values() for c in cs] + clinical_phrases))
+    expanded = f"{question} ({class_text})" if class_text else question
+    terms = tuple((t, *analyze(" ".join(expansions.get(t, ()))), *clinical.get(t, ()))
+                  for t in dict.fromkeys(question_stems)
                   if t not in QUESTION_WORDS and t not in name_stems)
     docs = frozenset().union(*(drug_docs[k] for k in named)) if named else None
-    return QuestionFocus(terms, docs, tuple(unknown))
+    partners = tuple(outside) if partner else ()
+    intents = question_intents(question) | ({"interactions"} if partners else set())
+    return QuestionFocus(terms, docs, () if partner else tuple(outside), expanded, partners, frozenset(intents))

@@ -78,23 +78,24 @@ class Retriever:
             out[doc_id] = sum(self.idf.get(t, 1.0) for t in title & question_stems) / total if total else 0.0
         return out
 
-    def search(self, qvecs: np.ndarray, questions: list[str],
-               doc_filters: list[frozenset[str] | None]) -> list[list[Hit]]:
-        """Ranked chunk hits per question (best first), restricted to doc_filters when given."""
+    def search(self, qvecs: np.ndarray, questions: list[str], doc_filters: list[frozenset[str] | None],
+               intents: list[frozenset[str]] | None = None) -> list[list[Hit]]:
+        """Ranked chunk hits per question (best first), restricted to doc_filters when given.
+        intents default to what question_intents reads in each question."""
+        intents = intents or [question_intents(q) for q in questions]
         k = min(self.config.k_candidates, len(self.index.chunks))
         dense_rows = None
         if self.config.mode != "bm25":
             _, dense_rows = self.index.dense.search(np.ascontiguousarray(qvecs, dtype=np.float32), k)
         section_scores = self.index.section_vectors @ qvecs.T  # (sections, questions)
-        return [self._rank(i, qvecs[i], questions[i], None if dense_rows is None else dense_rows[i],
-                           section_scores[:, i], doc_filters[i]) for i in range(len(questions))]
+        return [self._rank(qvecs[i], questions[i], None if dense_rows is None else dense_rows[i],
+                           section_scores[:, i], doc_filters[i], intents[i]) for i in range(len(questions))]
 
-    def _rank(self, i: int, qvec: np.ndarray, question: str, dense_rows, section_scores,
-              allowed: frozenset[str] | None) -> list[Hit]:
+    def _rank(self, qvec: np.ndarray, question: str, dense_rows, section_scores,
+              allowed: frozenset[str] | None, intents: frozenset[str]) -> list[Hit]:
         cfg = self.config
         bm25 = np.zeros(len(self.index.chunks), dtype=np.float32)
         tokens = analyze(question)
-        intents = question_intents(question)
         titles = self.title_scores(set(tokens))
         if cfg.mode != "dense" and tokens:
             bm25 = np.asarray(self.index.bm25.get_scores(tokens), dtype=np.float32)
