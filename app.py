@@ -46,22 +46,26 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from ingest import CorpusError, IngestConfig, build_index
+    from ingest import CorpusError, IncompatibleIndexError, IngestConfig, build_index
     from qa import QAConfig, load_pipeline
     from web.feedback import FeedbackStore
     from web.page import serve
 
+    config = QAConfig(index_dir=args.index, **({"encoder": args.encoder} if args.encoder else {}))
     try:
         report = build_index(IngestConfig(corpus_paths=tuple(args.corpus), index_dir=args.index), progress=True)
-    except CorpusError as err:
+        print(report.summary())
+        built = time.perf_counter()
+        pipeline = load_pipeline(config)
+        loaded = time.perf_counter()
+        store = FeedbackStore(args.feedback_db or args.index.resolve().parent / "feedback.db")
+        demo, url = serve(pipeline, store, args.host, args.port, args.auth)
+    except (CorpusError, IncompatibleIndexError, OSError) as err:  # OSError: the port is taken
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(report.summary())
-    config = QAConfig(index_dir=args.index, **({"encoder": args.encoder} if args.encoder else {}))
-    pipeline = load_pipeline(config)
-    store = FeedbackStore(args.feedback_db or args.index.resolve().parent / "feedback.db")
-    demo, url = serve(pipeline, store, args.host, args.port, args.auth)
-    print(f"serving on {url} (ready in {time.perf_counter() - started:.1f} s); feedback is stored in {store.path}")
+    now = time.perf_counter()
+    print(f"serving on {url} (ready in {now - started:.1f} s: imports and index check {built - started:.1f} s, "
+          f"model and index {loaded - built:.1f} s, page {now - loaded:.1f} s); feedback goes to {store.path}")
     demo.block_thread()  # until Ctrl-C
     return 0
 

@@ -166,3 +166,36 @@ def test_app_flags():
     assert parse_auth("ann:pa:ss") == ("ann", "pa:ss")
     with pytest.raises(argparse.ArgumentTypeError, match="USER:PASSWORD"):
         parse_auth("ann")
+
+
+@pytest.mark.slow
+def test_python_app_py_serves_an_answering_page(lenalidomide_index, tmp_path):
+    """The real entry point: `python app.py` on a current index prints its URL and answers."""
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from gradio_client import Client
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port), "--index", str(lenalidomide_index),
+         "--corpus", str(root / "corpus"), "--feedback-db", str(tmp_path / "fb.db")],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("serving on") or len(lines) > 200:
+                break
+        assert lines[-1].startswith(f"serving on http://127.0.0.1:{port}/"), "".join(lines)
+        assert "index is up to date" in "".join(lines)
+        client = Client(f"http://127.0.0.1:{port}/", analytics_enabled=False, verbose=False)
+        assert "7-day rest period" in client.predict(message=REST_QUESTION, api_name="/chat")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
