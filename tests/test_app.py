@@ -105,6 +105,17 @@ def test_server_error_is_logged_and_shown_as_a_short_apology(pipeline, caplog):
     assert "secret /srv/path" in caplog.text
 
 
+def test_evaluate_upload_explains_unusable_files(pipeline, tmp_path):
+    from web.evaluation import evaluate_upload
+
+    assert "Choose a test file" in evaluate_upload(pipeline, None, None, 10)[0]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\nnot json\n', encoding="utf-8")
+    shown, report, files = evaluate_upload(pipeline, str(bad), None, 10)
+    assert "cannot be evaluated" in shown and "no valid rows" in shown
+    assert (report, files) == ("", None)
+
+
 def test_chat_api_returns_answer_with_sources(web_app):
     from gradio_client import Client
 

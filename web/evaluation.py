@@ -53,13 +53,14 @@ def report_iframe(report: Path) -> str:
             f'style="width:100%;height:{REPORT_HEIGHT_PX}px;border:1px solid #e5e7eb"></iframe>')
 
 
-def evaluate_upload(pipeline: Pipeline, testfile: str | None, k: float, progress=None):
+def evaluate_upload(pipeline: Pipeline, testfile: str | None, qrels: str | None, k: float, progress=None):
     """(summary HTML, report HTML, files to download) for one uploaded test file."""
     if not testfile:
         return notice_html("Choose a test file (.jsonl or .csv) first.", "notice"), "", None
     out_dir = Path(tempfile.mkdtemp(prefix="rxcite-eval-"))
     try:
-        summary = run_evaluation(pipeline, Path(testfile), out_dir, k=int(k), progress=progress)
+        summary = run_evaluation(pipeline, Path(testfile), out_dir, k=int(k),
+                                 qrels=Path(qrels) if qrels else None, progress=progress)
     except (TestFileError, ValueError) as err:
         return notice_html(f"The test file cannot be evaluated: {err}", "notice"), "", None
     except Exception:
@@ -72,20 +73,22 @@ def evaluate_upload(pipeline: Pipeline, testfile: str | None, k: float, progress
 def build_evaluate_tab(pipeline: Pipeline) -> None:
     gr.HTML("<p>Upload a test file in the evaluation format (JSONL or CSV rows with <code>question</code> and "
             "optional <code>answer</code>, <code>sources</code>, <code>answerable</code>) to score the "
-            "current index.</p>")
+            "current index, as <code>python -m qa eval</code> does.</p>")
     with gr.Row():
         testfile = gr.File(label="Test file", file_types=[".jsonl", ".csv"], type="filepath", elem_id="eval-file")
+        qrels = gr.File(label="Qrels (optional: TREC qid 0 doc_id grade)", type="filepath", elem_id="eval-qrels")
         k = gr.Number(value=10, minimum=1, maximum=100, precision=0, label="k (ranking depth)")
     run = gr.Button("Run evaluation", variant="primary", elem_id="eval-run")
     summary = gr.HTML(elem_id="eval-summary")
     downloads = gr.File(label="Download", file_count="multiple", interactive=False, elem_id="eval-downloads")
     report = gr.HTML(elem_id="eval-report")
 
-    def on_run(path: str | None, depth: float, progress=gr.Progress()):  # noqa: B008 - Gradio's idiom
+    def on_run(path: str | None, qrels_path: str | None, depth: float,
+               progress=gr.Progress()):  # noqa: B008 - Gradio's idiom
         def report_progress(done: int, total: int) -> None:
             progress((done, total), desc="questions", unit="questions")
 
-        return evaluate_upload(pipeline, path, depth, report_progress)
+        return evaluate_upload(pipeline, path, qrels_path, depth, report_progress)
 
-    run.click(on_run, [testfile, k], [summary, report, downloads], api_visibility="private",
+    run.click(on_run, [testfile, qrels, k], [summary, report, downloads], api_visibility="private",
               concurrency_limit=1, concurrency_id="evaluate")
