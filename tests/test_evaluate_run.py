@@ -10,7 +10,7 @@ from qa.evaluate import run_evaluation
 from qa.evaluate.summary import metric_names
 from qa.evaluate.testfile import TestFileError
 
-from .conftest import DATA
+from .conftest import DATA, DEV_SET
 
 EXAMPLE = DATA / "example-eval.jsonl"
 
@@ -127,3 +127,13 @@ def test_cli_json_output_and_fail_under_gate(lenalidomide_index, tmp_path, capsy
     assert "fail-under: recall@5 = 1.0000 is below 1.01" in captured.err
     assert "citation_verbatim" not in captured.err.split("fail-under:", 1)[1]
     assert {p.name for p in out.iterdir()} == {"results.jsonl", "summary.json", "report.html"}
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_dev_set_in_every_mode_quotes_verbatim(pipeline, tmp_path, mode):
+    if not DEV_SET.exists():
+        pytest.skip(f"{DEV_SET} not present")
+    summary = run_evaluation(pipeline.with_config(mode=mode), DEV_SET, tmp_path / mode)
+    assert summary["settings"]["mode"] == mode and summary["counts"]["evaluated"] == 30
+    assert summary["metrics"]["citation_verbatim"] == 1.0
+    assert summary["metrics"]["section_recall@10"] == 1.0  # five sections: all are in the top 10
