@@ -103,8 +103,26 @@ def question_intents(question: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _spans(stems: list[str], phrase: tuple[str, ...]) -> list[range]:
+    n = len(phrase)
+    if n == 1:
+        return [range(i, i + 1) for i, s in enumerate(stems) if s == phrase[0]]
+    return [range(i, i + n) for i in range(len(stems) - n + 1) if tuple(stems[i:i + n]) == phrase]
+
+
 @lru_cache(maxsize=100_000)
 def heading_intents(heading: str) -> frozenset[str]:
-    """Intents a section heading answers, from its words ("How to Use X" -> dosing)."""
+    """Intents a section heading answers, from its words ("How to Use X" -> dosing).
+
+    A cue inside a longer cue of another intent does not count: the "use" of
+    "How to Use" is dosing, not the indication heading "Uses".
+    """
     stems = [stem(w) for w in words(re.sub(r"[^\w\s-]", " ", heading))]
-    return frozenset(name for name, _, h_cues in _compiled() if any(_has_phrase(stems, c) for c in h_cues))
+    matches = [(name, span) for name, _, h_cues in _compiled() for c in h_cues for span in _spans(stems, c)]
+    kept = set()
+    for name, span in matches:
+        inside_longer = any(other != name and len(o) > len(span) and span.start >= o.start and span.stop <= o.stop
+                            for other, o in matches)
+        if not inside_longer:
+            kept.add(name)
+    return frozenset(kept)
