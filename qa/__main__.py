@@ -58,6 +58,7 @@ def run_ask(args, config: QAConfig) -> int:
     try:
         check_question(question, config.max_question_chars)  # before the slow model load
         pipeline = load_pipeline(config)
+        warn_if_stale(pipeline.index.manifest, config.index_dir)
         answer = pipeline.ask(question)
     except (QuestionError, IndexError_) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -67,6 +68,19 @@ def run_ask(args, config: QAConfig) -> int:
     else:
         print(format_answer(answer))
     return 0
+
+
+def warn_if_stale(manifest: dict, index_dir: Path) -> None:
+    """Say so when the corpus changed since the build; the answer still comes from the index."""
+    from ingest import IngestConfig, stale_reasons
+
+    roots = tuple(Path(p) for p in manifest.get("corpus_paths", []))
+    if not roots:
+        return
+    reasons = stale_reasons(IngestConfig(corpus_paths=roots, index_dir=index_dir))
+    if reasons:
+        print(f"warning: index at {index_dir}/ is stale ({'; '.join(reasons)}); "
+              f"rebuild it with: python -m ingest {' '.join(map(str, roots))} --index {index_dir}", file=sys.stderr)
 
 
 def format_answer(answer) -> str:

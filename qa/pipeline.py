@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.lexical import analyze
-from ingest.store import IncompatibleIndexError, StoredIndex, load_index
+from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_manifest
 
 from .compose import confidence, pick_sentences, score_sentences, term_coverage
 from .config import QAConfig
@@ -154,9 +154,24 @@ class Pipeline:
         return tuple(DocumentScore(d, s) for d, s in list(best.items())[: max(self.config.k_documents, 10)])
 
 
+def check_compatible(manifest: dict, index_dir) -> None:
+    """The index must come from this version's model and on-disk format (chunking
+    parameters may differ: chunks carry their own offsets)."""
+    from ingest.config import IngestConfig
+
+    expected = IngestConfig().fingerprint()
+    built = manifest.get("fingerprint", {})
+    for key in ("format", "model"):
+        if built.get(key) != expected[key]:
+            raise IncompatibleIndexError(
+                f"index at {index_dir}/ was built with {key} {built.get(key)!r}, this version needs "
+                f"{expected[key]!r}; rebuild it with: python -m ingest --index {index_dir} --force")
+
+
 def load_pipeline(config: QAConfig | None = None, encoder=None) -> Pipeline:
     """Load the index and the encoder once. Raises MissingIndexError / IncompatibleIndexError."""
     config = config or QAConfig()
+    check_compatible(read_manifest(Path(config.index_dir)), config.index_dir)
     index = load_index(Path(config.index_dir))
     if encoder is None:
         from ingest.embedding import load_encoder

@@ -78,6 +78,21 @@ def test_missing_index_error_says_how_to_build(tmp_path):
         load_pipeline(QAConfig(index_dir=tmp_path / "absent"))
 
 
+def test_an_index_from_another_model_is_refused_with_a_rebuild_hint(lenalidomide_index, tmp_path, encoder):
+    import json as _json
+    import shutil
+
+    from ingest.store import IncompatibleIndexError
+
+    copy = tmp_path / "index"
+    shutil.copytree(lenalidomide_index, copy)
+    manifest = _json.loads((copy / "manifest.json").read_text())
+    manifest["fingerprint"]["model"] = "some-other-model"
+    (copy / "manifest.json").write_text(_json.dumps(manifest))
+    with pytest.raises(IncompatibleIndexError, match="some-other-model.*python -m ingest"):
+        load_pipeline(QAConfig(index_dir=copy), encoder=encoder)
+
+
 def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "qa", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
