@@ -29,9 +29,12 @@ log = logging.getLogger(__name__)
 # 4096 texts per round: ~4096 x 384 x 4 B = 6 MB of fresh vectors plus the batch's
 # documents (~200 files); large enough that the encoder's length-sorted batches pad little.
 BATCH_TEXTS = 4096
-# Exact search scans every chunk vector: 100k x 384 x 4 B = 154 MB per query, measured
-# at 12-16 ms on this 2-core machine when idle (bench/scale.py). Past 200k vectors
-# (~30 ms and growing linearly) HNSW answers in ~1 ms at recall@50 ~0.98 (efSearch 64).
+# Exact search scans every chunk vector: 100k x 384 x 4 B = 154 MB a query. Measured by
+# bench/scale.py on this 2-core machine (k=100, CPU ms a query, shared box): 39 at 100k,
+# 65 at 200k, 151 at 500k vectors. Up to 200k that fits an interactive budget, stays
+# exact, and keeps incremental builds cheap (a flat index is just the vector file).
+# Past it, HNSW answers in about a millisecond but is approximate and its graph is
+# rebuilt on every build (README "Scaling past one machine").
 FLAT_LIMIT = 200_000
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 64
 
