@@ -72,6 +72,10 @@ class OnnxEncoder:
         self._tokenizer.no_padding()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
+        if threads > 1:
+            # Idle pool threads would otherwise spin for work, taking the core a
+            # neighbouring process (or the web server) needs.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

@@ -13,7 +13,7 @@ MAX_QUESTION_CHARS = 2000
 class QAConfig:
     index_dir: Path = Path("index")
     mode: str = "hybrid"  # hybrid | dense | bm25 (the last two are evaluation baselines)
-    encoder: str = "torch"  # torch | onnx | onnx-int8
+    encoder: str = "onnx"  # torch | onnx | onnx-int8; onnx (fp32) ranks as torch does, 3x faster
     threads: int = 1  # one intra-op thread is fastest for a single short question on 2 cores
     k_candidates: int = 100  # chunks taken from each ranker before fusion
     k_passages: int = 5  # ranked chunks returned and read for the answer
