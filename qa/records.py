@@ -72,4 +72,13 @@ class Answer:
             data.pop("debug")
         if not debug:
             data.pop("sections")
-        return data
+        return _lists(data)
+
+
+def _lists(value):
+    """Tuples -> lists, so to_dict() equals its own JSON round trip."""
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    return value
