@@ -247,7 +247,7 @@ def load_index(directory: Path) -> StoredIndex:
         dense = flat_index(open_vectors(directory, "chunk"))
     else:
         dense = faiss.read_index(str(directory / "chunks.faiss"))
-        dense.hnsw.efSearch = int(manifest.get("hnsw_ef_search", 64))
+        dense.hnsw.efSearch = int(manifest.get("hnsw_ef_search", 256))
     sentence_vectors = open_vectors(directory, "sentence")
     section_vectors = np.asarray(open_vectors(directory, "section"), dtype=np.float32)
     bm25 = bm25s.BM25.load(str(directory / "bm25"))
