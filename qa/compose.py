@@ -8,11 +8,30 @@ Confidence asks a stricter question: is the question's content present at all?
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from ingest.lexical import analyze
+
+# A paragraph opening like this restates what the document said before; the original
+# statement is the better citation, so its sentences give way by a small margin.
+SUMMARY_OPENERS = re.compile(r"^\s*(?:in conclusion|in summary|to summari[sz]e|to conclude|overall|in short)\b",
+                             re.IGNORECASE)
+SUMMARY_PENALTY = 0.05
+
+
+def summary_rows(sentences, documents) -> frozenset[int]:
+    """Rows of sentences in paragraphs that open with a summary phrase."""
+    rows = set()
+    for row, s in enumerate(sentences):
+        text = documents[s.doc_id].text
+        paragraph_start = max(text.rfind("\n\n", 0, s.start), text.rfind("\r\n\r\n", 0, s.start), -1)
+        paragraph = text[paragraph_start + 1: s.start + 40].lstrip()
+        if SUMMARY_OPENERS.match(paragraph):
+            rows.add(row)
+    return frozenset(rows)
 
 from .config import QAConfig
 
@@ -43,14 +62,15 @@ def term_coverage(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], ste
 
 def score_sentences(qvec: np.ndarray, terms: tuple[tuple[str, ...], ...], idf: dict[str, float],
                     candidates: dict[int, float], sentence_vectors: np.ndarray,
-                    sentence_texts: list[str]) -> list[ScoredSentence]:
-    """candidates: sentence row -> relative score of its best passage (1.0 = top passage, 0.0 = third)."""
+                    sentence_texts: list[str], penalized: frozenset[int] = frozenset()) -> list[ScoredSentence]:
+    """candidates: sentence row -> relative score of its best passage (1.0 = top passage, 0.0 = third);
+    penalized: rows that give way by SUMMARY_PENALTY (restatements)."""
     rows = list(candidates)
     dense = sentence_vectors[rows] @ qvec
     scored = []
     for row, cos in zip(rows, dense):
         cov = term_coverage(terms, idf, set(analyze(sentence_texts[row])))
-        score = 0.45 * float(cos) + 0.2 * cov + 0.35 * candidates[row]
+        score = 0.45 * float(cos) + 0.2 * cov + 0.35 * candidates[row] - SUMMARY_PENALTY * (row in penalized)
         scored.append(ScoredSentence(row, score, float(cos), cov, candidates[row]))
     scored.sort(key=lambda s: -s.score)
     return scored

@@ -23,7 +23,8 @@ class Intent:
 
 
 INTENTS = (
-    Intent("indication", ("used for", "use for", "what is", "what are", "treat", "indicat", "approv", "purpose",
+    Intent("indication", ("used for", "use for", "what is", "what are", "what kind", "what type", "what class",
+                          "what sort", "treat", "indicat", "approv", "purpose",
                           "what does it do", "prescribed for", "good for"),
            ("used for", "uses", "indication", "indications", "information", "overview", "description",
             "about")),

@@ -12,7 +12,7 @@ import numpy as np
 from ingest.lexical import analyze
 from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_manifest
 
-from .compose import confidence, pick_sentences, score_sentences, term_coverage
+from .compose import confidence, pick_sentences, score_sentences, summary_rows, term_coverage
 from .config import QAConfig
 from .question import QuestionFocus, analyze_question
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
@@ -45,6 +45,7 @@ class Pipeline:
         self.retriever = Retriever(index, config)
         self.documents = index.documents
         self.sentence_texts = [s.text for s in index.sentences]
+        self.summary_rows = summary_rows(index.sentences, index.documents)
         self.idf = self.retriever.idf
         self.vocabulary = self.retriever.vocabulary
         self.drug_names: dict[str, str] = {}
@@ -107,7 +108,7 @@ class Pipeline:
             for row in chunks[h.row].sentence_ids:
                 candidates[row] = max(candidates.get(row, 0.0), (h.score - floor) / spread)
         scored = score_sentences(qvec, focus.terms, self.idf, candidates,
-                                 self.index.sentence_vectors, self.sentence_texts)
+                                 self.index.sentence_vectors, self.sentence_texts, self.summary_rows)
         sentences = self.index.sentences
         chosen = pick_sentences(
             scored, lambda a, b: (sentences[a].doc_id, sentences[a].section) == (sentences[b].doc_id, sentences[b].section), cfg)
