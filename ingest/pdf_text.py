@@ -10,6 +10,7 @@ them, so the stored text reads like a plain-text monograph.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .sections import is_plain_heading
 # A heading is set at least 15% larger than the body text (11 pt body -> 12.65 pt).
 HEADING_SIZE_RATIO = 1.15
 PAGE_GAP = "\n\n"
+_LIST_ITEM = re.compile(r"^(?:[-*\u2022\u2013\u25aa]|\d{1,3}[.)])\s")
 
 
 def extract_pdf(path: Path) -> tuple[str, list[tuple[int, int, str]], tuple[tuple[int, int], ...]]:
@@ -108,7 +110,11 @@ def _stands_out(style: tuple[float, bool], body: tuple[float, bool]) -> bool:
 
 
 def _continues(previous: str, line: str) -> bool:
-    """Whether line is the wrapped continuation of previous rather than a new block."""
-    if previous.endswith(("-", ",")) or line[0].islower():
-        return True
-    return previous[-1].isalnum() and not line[0].isdigit() and not line.startswith(("•", "-", "*"))
+    """Whether line is the wrapped continuation of previous rather than a new block.
+
+    "... on days 1, 8, 15 and" + "22 of each cycle." joins; "Take it as follows:" +
+    "1. Swallow whole." does not (a list item, and the line before ends a clause).
+    """
+    if _LIST_ITEM.match(line):
+        return False
+    return previous.endswith(("-", ",")) or line[0].islower() or previous[-1].isalnum()

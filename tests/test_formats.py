@@ -68,6 +68,8 @@ def test_pdf_pages_headings_and_rejoined_lines():
     # Printed over two lines; the line break must not cut the sentence.
     assert "The usual dose is 15 mg once daily on days 1 to 21 of each 28-day cycle, taken with water." in texts
     assert "Do not open or chew the capsules." in texts
+    assert "It is taken with dexamethasone on days 1, 8, 15 and 22 of each cycle." in texts
+    assert "Swallow the capsule whole." in texts and "Take it at the same time each day." in texts
     assert {c.section: c.page for c in chunks} == {"Indications": 1, "Dosage": 1, "Side Effects": 2, "Storage": 3}
 
 
