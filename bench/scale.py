@@ -244,8 +244,9 @@ def embedding_rate(corpus: Path, n_sentences: int = 1000, n_chunks: int = 250) -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--docs", type=int, default=1000, help="documents in the synthetic library (default 1000; "
-                        "20000 gives ~100k chunks: hours with --encoder minilm on 2 cores, minutes with random)")
+    parser.add_argument("--docs", type=int, default=500, help="documents in the synthetic library (default 500: "
+                        "~15 min with MiniLM on a shared 2-core machine; 20000 gives ~100k chunks: ~8 h with "
+                        "MiniLM there, ~5 min with --encoder random)")
     parser.add_argument("--encoder", choices=("minilm", "random"), default="minilm")
     parser.add_argument("--questions", type=int, default=60)
     parser.add_argument("--hnsw", action="store_true",
