@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results = run(args.quick, args.ingest_docs or (20 if args.quick else 40))
     results["seconds"] = round(time.perf_counter() - started)
+    results["command"] = " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])])
     args.out.write_text(render(results), encoding="utf-8")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
@@ -170,7 +171,7 @@ def result_rows(r: dict) -> list[Row]:
 def render(r: dict) -> str:
     parts = [
         "# Benchmark results", "",
-        f"Written by `python -m bench` ({r['seconds']} s). Default encoder: `{r['default_encoder']}`. "
+        f"Written by `{r['command']}` ({r['seconds']} s). Default encoder: `{r['default_encoder']}`. "
         "Baseline: torch MiniLM encode + FAISS flat search over the chunk vectors, top chunk returned "
         "(bench/baseline.py). Ratio = value / baseline.", "",
         "## Machine", "", machine_text(r["machine"]), "",

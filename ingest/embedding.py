@@ -87,10 +87,7 @@ class OnnxEncoder:
         if not texts:
             return out
         encodings = self._tokenizer.encode_batch(list(texts))
-        # Longest first, as sentence-transformers does: batches of similar length pad little.
-        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
-        for lo in range(0, len(order), batch_size):
-            rows = order[lo: lo + batch_size]
+        for rows in _length_runs([len(e.ids) for e in encodings], batch_size):
             out[rows] = self._session.run(None, _feed([encodings[r] for r in rows]))[0]
         return out
 
@@ -145,6 +142,24 @@ def weights_digest(model_path: str, memo: Path) -> str:
     except OSError:
         pass  # a read-only cache only costs the re-hash
     return digest.hexdigest()
+
+
+def _length_runs(lengths: list[int], batch_size: int) -> list[np.ndarray]:
+    """Row groups to run together: longest first, each at most batch_size rows, and a
+    new group once a row is shorter than 80% of its group's first (longest) row.
+
+    Every row is padded to its group's longest, and on a CPU a batch saves little per
+    row (3.2 ms vs 2.9 ms a question alone), so padding is what costs: 30 dev
+    questions of 8-40 tokens (query expansion makes a few long) took 7.1 ms each in
+    one batch, 3.3 ms each alone.
+    """
+    order = np.argsort([-n for n in lengths], kind="stable")
+    runs, start = [], 0
+    for i in range(1, len(order) + 1):
+        if i == len(order) or i - start == batch_size or lengths[order[i]] < 0.8 * lengths[order[start]]:
+            runs.append(order[start:i])
+            start = i
+    return runs
 
 
 def _feed(encodings) -> dict[str, np.ndarray]:

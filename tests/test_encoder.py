@@ -99,3 +99,10 @@ def test_changed_weights_get_a_new_export_folder(tmp_path):
     assert embedding.weights_digest(str(model), memo) == first
     (model / "model.safetensors").write_bytes(b"second, longer")
     assert embedding.weights_digest(str(model), memo) != first
+
+
+def test_length_runs_keep_padding_small():
+    # longest first: 40 (row 1), 39 (row 3), 12 (row 2), 10 (row 0); 12 < 0.8 * 40 starts a new run
+    runs = embedding._length_runs([10, 40, 12, 39], batch_size=64)
+    assert [r.tolist() for r in runs] == [[1, 3], [2, 0]]
+    assert [r.tolist() for r in embedding._length_runs([5, 5, 5], batch_size=2)] == [[0, 1], [2]]
