@@ -77,7 +77,8 @@ def score_sentences(qvec: np.ndarray, terms: tuple[tuple[str, ...], ...], idf: d
 
 
 def pick_sentences(scored: list[ScoredSentence], same_group, config: QAConfig) -> list[ScoredSentence]:
-    """The best sentence plus close runners-up from its section, in reading order."""
+    """The best sentence plus close runners-up from its section, best first: [1] is
+    always the strongest support."""
     if not scored:
         return []
     best = scored[0]
@@ -87,7 +88,7 @@ def pick_sentences(scored: list[ScoredSentence], same_group, config: QAConfig) -
             break
         if best.score - s.score <= config.sentence_margin and same_group(s.row, best.row):
             chosen.append(s)
-    return sorted(chosen, key=lambda s: s.row)
+    return chosen
 
 
 def confidence(best: ScoredSentence, context_coverage: float) -> float:
