@@ -15,6 +15,8 @@ import numpy as np
 
 from ingest.lexical import analyze
 
+from .config import QAConfig
+
 # A paragraph opening like this restates what the document said before; the original
 # statement is the better citation, so its sentences give way by a small margin.
 SUMMARY_OPENERS = re.compile(r"^\s*(?:in conclusion|in summary|to summari[sz]e|to conclude|overall|in short)\b",
@@ -32,8 +34,6 @@ def summary_rows(sentences, documents) -> frozenset[int]:
         if SUMMARY_OPENERS.match(paragraph):
             rows.add(row)
     return frozenset(rows)
-
-from .config import QAConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ def term_coverage(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], ste
         return 1.0
     max_idf = max(idf.values(), default=1.0)
     weights = [idf.get(group[0], max_idf) for group in terms]
-    found = sum(w for w, group in zip(weights, terms) if any(t in stems for t in group))
+    found = sum(w for w, group in zip(weights, terms, strict=True) if any(t in stems for t in group))
     return found / sum(weights)
 
 
@@ -68,7 +68,7 @@ def score_sentences(qvec: np.ndarray, terms: tuple[tuple[str, ...], ...], idf: d
     rows = list(candidates)
     dense = sentence_vectors[rows] @ qvec
     scored = []
-    for row, cos in zip(rows, dense):
+    for row, cos in zip(rows, dense, strict=True):
         cov = term_coverage(terms, idf, set(analyze(sentence_texts[row])))
         score = 0.45 * float(cos) + 0.2 * cov + 0.35 * candidates[row] - SUMMARY_PENALTY * (row in penalized)
         scored.append(ScoredSentence(row, score, float(cos), cov, candidates[row]))

@@ -56,7 +56,7 @@ class Pipeline:
                 self.drug_names[key] = key
                 self.drug_docs[key] = self.drug_docs.get(key, frozenset()) | {doc.doc_id}
 
-    def with_config(self, **changes) -> "Pipeline":
+    def with_config(self, **changes) -> Pipeline:
         """A pipeline sharing this one's index and encoder with other query settings."""
         return Pipeline(self.index, self.encoder, replace(self.config, **changes))
 
@@ -76,7 +76,7 @@ class Pipeline:
             hits = self.retriever.search(qvecs, expanded, [f.drug_docs for f in focuses], [f.intents for f in focuses])
             t1 = time.perf_counter()
             per_question_retrieve = (t1 - t0) * 1000 / len(batch)
-            for q, qvec, focus, q_hits in zip(batch, qvecs, focuses, hits):
+            for q, qvec, focus, q_hits in zip(batch, qvecs, focuses, hits, strict=True):
                 t2 = time.perf_counter()
                 answer = self._answer(q, qvec, focus, q_hits)
                 answer_ms = (time.perf_counter() - t2) * 1000

@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from qa import QAConfig, QuestionError, load_pipeline
 from ingest.store import MissingIndexError
+from qa import QAConfig, QuestionError, load_pipeline
 
 from .conftest import ROOT
 

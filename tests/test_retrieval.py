@@ -96,7 +96,7 @@ def test_medquad_subset_document_and_section_recall_at_1(tmp_path, encoder):
     rows = [json.loads(line) for line in (MEDQUAD / "questions.jsonl").open()]
     rows = [r for r in rows if all(s.split("#")[0] in ids for s in r["sources"])]
     answers = pipeline.ask_many([r["question"] for r in rows])
-    doc_hits = sum(a.documents[0].doc_id in {s.split("#")[0] for s in r["sources"]} for r, a in zip(rows, answers))
-    section_hits = sum(a.sections[0].key in r["sources"] for r, a in zip(rows, answers))
+    doc_hits = sum(a.documents[0].doc_id in {s.split("#")[0] for s in r["sources"]} for r, a in zip(rows, answers, strict=True))
+    section_hits = sum(a.sections[0].key in r["sources"] for r, a in zip(rows, answers, strict=True))
     assert len(rows) > 60
     assert doc_hits / len(rows) >= 0.85 and section_hits / len(rows) >= 0.8
