@@ -83,19 +83,34 @@ def edit_distance_at_most(a: str, b: str, limit: int) -> bool:
     return prev[-1] <= limit
 
 
-def match_name(word: str, names: dict[str, str]) -> str | None:
-    """The library name a question word refers to, allowing consumer misspellings.
+class DrugNameIndex:
+    """Library drug names, matched allowing the misspellings consumers make.
 
-    names maps lower-cased name -> canonical key. Words of 6+ letters may be one edit
-    away ("lenalidomid"), 9+ letters two edits ("lenolidomide").
+    Words of 6+ letters may be one edit away ("lenalidomid"), 9+ letters two
+    ("lenolidomide"). Candidates come from a symmetric-delete table (every name and
+    its one-letter deletions; SymSpell's idea), so a lookup costs a few dictionary
+    probes however many names the library holds, then an exact edit-distance check.
     """
-    w = word.lower()
-    if w in names:
-        return names[w]
-    if len(w) < 6:
-        return None
-    limit = 2 if len(w) >= 9 else 1
-    for name, key in names.items():
-        if abs(len(name) - len(w)) <= limit and edit_distance_at_most(w, name, limit):
-            return key
-    return None
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = {n.lower(): key for n, key in names.items()}
+        self._deletes: dict[str, set[str]] = {}
+        for name in self.names:
+            for variant in _one_deletions(name) | {name}:
+                self._deletes.setdefault(variant, set()).add(name)
+
+    def match(self, word: str) -> str | None:
+        w = word.lower()
+        if w in self.names:
+            return self.names[w]
+        if len(w) < 6:
+            return None
+        limit = 2 if len(w) >= 9 else 1
+        candidates = set().union(*(self._deletes.get(v, set()) for v in _one_deletions(w) | {w}))
+        best = sorted((n for n in candidates if edit_distance_at_most(w, n, limit)),
+                      key=lambda n: (abs(len(n) - len(w)), n))
+        return self.names[best[0]] if best else None
+
+
+def _one_deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}

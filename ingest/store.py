@@ -62,6 +62,7 @@ class StoredIndex:
     chunks: list[Chunk]
     chunk_keys: list[str]
     dense: object  # faiss.Index
+    chunk_vectors: np.ndarray  # float32, memory-mapped: exact scores for any candidate row
     sentence_vectors: np.ndarray  # float16, memory-mapped: only candidate rows are read
     section_vectors: np.ndarray
     section_keys: list[tuple[str, str]]  # (doc_id, section title) per section_vectors row
@@ -251,8 +252,9 @@ def load_index(directory: Path) -> StoredIndex:
         chunks.append(Chunk(c["chunk_id"], doc.doc_id, c["section"], c["start"], c["end"],
                             doc.text[c["start"]:c["end"]], tuple(range(*c["sentences"])), c["page"]))
         chunk_keys.append(c["key"])
+    chunk_vectors = open_vectors(directory, "chunk")
     if manifest.get("faiss", FLAT) == FLAT:
-        dense = flat_index(open_vectors(directory, "chunk"))
+        dense = flat_index(chunk_vectors)
     else:
         dense = faiss.read_index(str(directory / "chunks.faiss"))
         dense.hnsw.efSearch = int(manifest.get("hnsw_ef_search", 256))
@@ -268,4 +270,5 @@ def load_index(directory: Path) -> StoredIndex:
             f"{len(sentence_vectors)} sentence vectors for {len(sentences)} sentences); "
             f"rebuild it with: python -m ingest --index {directory}")
     return StoredIndex(directory, manifest, {d.doc_id: d for d in docs}, sentences, sentence_keys,
-                       chunks, chunk_keys, dense, sentence_vectors, section_vectors, section_keys, bm25)
+                       chunks, chunk_keys, dense, chunk_vectors, sentence_vectors, section_vectors, section_keys,
+                       bm25)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.drugs import DrugNameIndex
 from ingest.lexical import analyze
 from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_manifest
 
@@ -48,13 +49,12 @@ class Pipeline:
         self.summary_rows = summary_rows(index.sentences, index.documents)
         self.idf = self.retriever.idf
         self.vocabulary = self.retriever.vocabulary
-        self.drug_names: dict[str, str] = {}
-        self.drug_docs: dict[str, frozenset[str]] = {}
+        docs_by_name: dict[str, set[str]] = {}
         for doc in index.documents.values():
             for name in doc.drugs:
-                key = name.lower()
-                self.drug_names[key] = key
-                self.drug_docs[key] = self.drug_docs.get(key, frozenset()) | {doc.doc_id}
+                docs_by_name.setdefault(name.lower(), set()).add(doc.doc_id)
+        self.drug_docs = {name: frozenset(docs) for name, docs in docs_by_name.items()}
+        self.drug_names = DrugNameIndex({name: name for name in docs_by_name})
 
     def with_config(self, **changes) -> Pipeline:
         """A pipeline sharing this one's index and encoder with other query settings."""

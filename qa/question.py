@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.drugs import looks_like_drug, match_name
+from ingest.drugs import DrugNameIndex, looks_like_drug
 from ingest.lexical import STOPWORDS, analyze, stem, words
 
 from .consumer_terms import clinical_alternatives
@@ -36,18 +36,20 @@ class QuestionFocus:
     intents: frozenset[str] = frozenset()
 
 
-def analyze_question(question: str, drug_names: dict[str, str], drug_docs: dict[str, frozenset[str]],
-                     vocabulary) -> QuestionFocus:
-    """drug_names: lower-cased name -> canonical name; drug_docs: canonical -> doc ids;
+def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
+                     drug_docs: dict[str, frozenset[str]], vocabulary) -> QuestionFocus:
+    """drug_names: the library's names (or a dict name -> canonical); drug_docs: canonical -> doc ids;
     vocabulary: stems present in the corpus (a drug the corpus mentions, such as
     "dexamethasone" here, is a topic, not a missing monograph)."""
+    if not isinstance(drug_names, DrugNameIndex):
+        drug_names = DrugNameIndex(drug_names)
     named: set[str] = set()
     outside: list[str] = []
     name_stems: set[str] = set()
     expansions: dict[str, tuple[str, ...]] = {}
     tokens = words(question)
     for word in dict.fromkeys(w for w in tokens if w not in STOPWORDS):
-        key = match_name(word, drug_names) if len(word) >= 4 else None
+        key = drug_names.match(word) if len(word) >= 4 else None
         if key is not None:
             named.add(key)
             name_stems.add(stem(word))

@@ -47,8 +47,7 @@ class Retriever:
     def __init__(self, index: StoredIndex, config: QAConfig) -> None:
         self.index = index
         self.config = config
-        n = index.dense.ntotal
-        self.chunk_vectors = index.dense.reconstruct_n(0, n) if n else np.zeros((0, 384), np.float32)
+        self.chunk_vectors = index.chunk_vectors
         section_row = {}
         for row, key in enumerate(index.section_keys):
             section_row.setdefault(key, row)

@@ -100,3 +100,16 @@ def test_medquad_subset_document_and_section_recall_at_1(tmp_path, encoder):
     section_hits = sum(a.sections[0].key in r["sources"] for r, a in zip(rows, answers, strict=True))
     assert len(rows) > 60
     assert doc_hits / len(rows) >= 0.85 and section_hits / len(rows) >= 0.8
+
+
+def test_drug_name_index_allows_consumer_misspellings():
+    from ingest.drugs import DrugNameIndex
+
+    index = DrugNameIndex({"lenalidomide": "lenalidomide", "revlimid": "revlimid", "warfarin": "warfarin"})
+    assert index.match("Lenalidomide") == "lenalidomide"
+    assert index.match("lenalidomid") == "lenalidomide"  # deletion
+    assert index.match("lenalidomdie") == "lenalidomide"  # transposition
+    assert index.match("revlimad") == "revlimid"  # substitution
+    assert index.match("warfrin") == "warfarin"
+    assert index.match("warfarins") == "warfarin"  # insertion
+    assert index.match("warm") is None and index.match("wonderful") is None
