@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,6 +23,12 @@ from .config import QAConfig
 SUMMARY_OPENERS = re.compile(r"^\s*(?:in conclusion|in summary|to summari[sz]e|to conclude|overall|in short)\b",
                              re.IGNORECASE)
 SUMMARY_PENALTY = 0.05
+
+
+@lru_cache(maxsize=200_000)
+def stem_set(text: str) -> frozenset[str]:
+    """Stems of a corpus text, cached: the same sentences and passages recur across questions."""
+    return frozenset(analyze(text))
 
 
 def summary_rows(sentences, documents) -> frozenset[int]:
@@ -69,7 +76,7 @@ def score_sentences(qvec: np.ndarray, terms: tuple[tuple[str, ...], ...], idf: d
     dense = sentence_vectors[rows] @ qvec
     scored = []
     for row, cos in zip(rows, dense, strict=True):
-        cov = term_coverage(terms, idf, set(analyze(sentence_texts[row])))
+        cov = term_coverage(terms, idf, stem_set(sentence_texts[row]))
         score = 0.45 * float(cos) + 0.2 * cov + 0.35 * candidates[row] - SUMMARY_PENALTY * (row in penalized)
         scored.append(ScoredSentence(row, score, float(cos), cov, candidates[row]))
     scored.sort(key=lambda s: -s.score)

@@ -83,20 +83,21 @@ def _compiled():
     return [(i.name, [_stems(c) for c in i.question_cues], [_stems(c) for c in i.heading_cues]) for i in INTENTS]
 
 
-def _has_phrase(stems: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    if n == 1:
-        return any(s.startswith(phrase[0]) for s in stems)
-    return any(tuple(stems[i:i + n]) == phrase for i in range(len(stems) - n + 1))
+def _has_phrase(padded: str, phrase: tuple[str, ...]) -> bool:
+    """padded: " stem stem ... " of the question. A one-word cue matches a stem's start
+    ("pregnan" -> "pregnanc"); a longer cue matches whole stems in order."""
+    if len(phrase) == 1:
+        return f" {phrase[0]}" in padded
+    return f" {' '.join(phrase)} " in padded
 
 
 def question_intents(question: str) -> frozenset[str]:
     """Intents a question asks about. Multi-word cues win over the generic
     single-word ones: "what are the side effects" is side_effects, not indication."""
-    stems = [stem(w) for w in words(question)]
+    padded = f" {' '.join(stem(w) for w in words(question))} "
     found = {}
     for name, q_cues, _ in _compiled():
-        best = max((len(c) for c in q_cues if _has_phrase(stems, c)), default=0)
+        best = max((len(c) for c in q_cues if _has_phrase(padded, c)), default=0)
         if best:
             found[name] = best
     if not found:

@@ -10,10 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from ingest.drugs import DrugNameIndex
-from ingest.lexical import analyze
 from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_manifest
 
-from .compose import confidence, pick_sentences, score_sentences, summary_rows, term_coverage
+from .compose import confidence, pick_sentences, score_sentences, stem_set, summary_rows, term_coverage
 from .config import QAConfig
 from .question import QuestionFocus, analyze_question
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
@@ -115,7 +114,7 @@ class Pipeline:
         context = set()  # what the reader sees: the passage under its title and heading
         for h in hits[:2]:
             c = chunks[h.row]
-            context.update(analyze(f"{self.documents[c.doc_id].title} {c.section} {c.text}"))
+            context |= stem_set(f"{self.documents[c.doc_id].title} {c.section} {c.text}")
         context_cov = term_coverage(focus.terms, self.idf, context)
         conf = confidence(scored[0], context_cov)
         debug["sentences"] = [{"text": self.sentence_texts[s.row][:80], "score": round(s.score, 4),
