@@ -183,8 +183,16 @@ class IndexWriter:
                 appender.close()
 
 
+# Folders inside an index that are not part of a build and outlive rebuilds
+# (exported ONNX encoders cost seconds to make again).
+KEPT_ACROSS_BUILDS = ("onnx",)
+
+
 def _swap_in(tmp: Path, directory: Path) -> None:
     old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+    for name in KEPT_ACROSS_BUILDS:
+        if (directory / name).is_dir() and not (tmp / name).exists():
+            os.replace(directory / name, tmp / name)
     if directory.exists():
         os.replace(directory, old)
     os.replace(tmp, directory)

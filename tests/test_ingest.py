@@ -75,6 +75,16 @@ def test_rebuild_only_when_stale_and_only_changed_file_is_embedded(mini_corpus, 
     assert removed.removed == 1 and "atorvastatin" not in load_index(index_dir).documents
 
 
+def test_exported_encoders_survive_a_rebuild(mini_corpus, tmp_path, encoder):
+    index_dir = tmp_path / "index"
+    build(mini_corpus, index_dir, encoder)
+    (index_dir / "onnx").mkdir()
+    (index_dir / "onnx" / "model.onnx").write_text("exported")
+    build_index(IngestConfig(corpus_paths=(mini_corpus,), index_dir=index_dir), force=True, progress=False,
+                encoder=encoder)
+    assert (index_dir / "onnx" / "model.onnx").read_text() == "exported"
+
+
 def test_changed_chunking_parameters_trigger_a_rebuild(mini_corpus, tmp_path, encoder):
     index_dir = tmp_path / "index"
     build(mini_corpus, index_dir, encoder)
