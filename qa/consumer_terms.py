@@ -50,6 +50,7 @@ CONSUMER_TERMS = {
     "nerve": "neuropathy nerves",
     "nerves": "neuropathy",
     "nerve damage": "neuropathy",
+    "first": "initially initial",
     "company": "corporation manufacturer developed",
     "who makes": "developed manufacturer corporation",
     "start working": "onset of action improvement",

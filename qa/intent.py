@@ -131,3 +131,8 @@ def heading_intents(heading: str) -> frozenset[str]:
         if not inside_longer:
             kept.add(name)
     return frozenset(kept)
+
+
+def intents_disagree(asked: frozenset[str], answered: frozenset[str]) -> bool:
+    """Both sides known and no intent in common: a dosing question met by an Uses heading."""
+    return bool(asked) and bool(answered) and not (asked & answered)

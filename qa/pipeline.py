@@ -14,11 +14,15 @@ from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_m
 
 from .compose import confidence, pick_sentences, score_sentences, stem_set, summary_rows, term_coverage
 from .config import QAConfig
+from .intent import heading_intents, intents_disagree
 from .question import QuestionFocus, analyze_question
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 from .retrieve import Hit, Retriever
 
 log = logging.getLogger(__name__)
+# The best sentence sits under a heading that answers another kind of question ("dose
+# for X?" answered from an Uses section): less sure, so thin support abstains.
+INTENT_MISMATCH_FACTOR = 0.8
 ABSTAIN_TEXT = "The monograph does not cover this question. The closest passages are listed below."
 NO_MONOGRAPH_TEXT = "The library has no monograph for {names}."
 
@@ -117,6 +121,8 @@ class Pipeline:
             context |= stem_set(f"{self.documents[c.doc_id].title} {c.section} {c.text}")
         context_cov = term_coverage(focus.terms, self.idf, context)
         conf = confidence(scored[0], context_cov)
+        if intents_disagree(focus.intents, heading_intents(sentences[scored[0].row].section)):
+            conf *= INTENT_MISMATCH_FACTOR
         debug["sentences"] = [{"text": self.sentence_texts[s.row][:80], "score": round(s.score, 4),
                                "dense": round(s.dense, 4), "coverage": round(s.coverage, 4),
                                "passage": round(s.passage, 4)} for s in scored[:5]]

@@ -113,3 +113,14 @@ def test_drug_name_index_allows_consumer_misspellings():
     assert index.match("warfrin") == "warfarin"
     assert index.match("warfarins") == "warfarin"  # insertion
     assert index.match("warm") is None and index.match("wonderful") is None
+
+
+def test_intents_disagree_only_when_both_sides_are_known():
+    from qa.intent import intents_disagree
+
+    assert intents_disagree(question_intents("What is the dose for mantle cell lymphoma?"),
+                            heading_intents("What is Lenalidomide used for?"))
+    assert not intents_disagree(question_intents("How many days off between cycles?"),
+                                heading_intents("How to Use Lenalidomide"))
+    assert not intents_disagree(frozenset(), heading_intents("How to Use Lenalidomide"))
+    assert not intents_disagree(question_intents("What are the side effects?"), heading_intents("Summary"))
