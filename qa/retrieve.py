@@ -86,11 +86,10 @@ class Retriever:
         dense_rows = None
         if self.config.mode != "bm25":
             _, dense_rows = self.index.dense.search(np.ascontiguousarray(qvecs, dtype=np.float32), k)
-        section_scores = self.index.section_vectors @ qvecs.T  # (sections, questions)
         return [self._rank(qvecs[i], questions[i], None if dense_rows is None else dense_rows[i],
-                           section_scores[:, i], doc_filters[i], intents[i]) for i in range(len(questions))]
+                           doc_filters[i], intents[i]) for i in range(len(questions))]
 
-    def _rank(self, qvec: np.ndarray, question: str, dense_rows, section_scores,
+    def _rank(self, qvec: np.ndarray, question: str, dense_rows,
               allowed: frozenset[str] | None, intents: frozenset[str]) -> list[Hit]:
         cfg = self.config
         bm25 = np.zeros(len(self.index.chunks), dtype=np.float32)
@@ -115,7 +114,8 @@ class Retriever:
         dense = self.chunk_vectors[rows] @ qvec
         top_bm25 = float(bm25[rows].max()) if len(rows) else 0.0
         lexical = bm25[rows] / top_bm25 if top_bm25 > 0 else np.zeros(len(rows), np.float32)
-        section = section_scores[self.chunk_section[rows]]
+        # Heading cosines for the candidates' sections only (a library has ~100k sections).
+        section = self.index.section_vectors[self.chunk_section[rows]] @ qvec
         intent = np.array([1.0 if intents & self.chunk_intents[r] else 0.0 for r in rows], dtype=np.float32)
         title = np.array([titles.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
         if cfg.mode == "dense":
