@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +25,13 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def _quiet_transformers() -> None:
+    """No "Loading weights" progress bar on every start (the weights are local)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 ONNX_OPSET = 17
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
@@ -38,6 +46,7 @@ class Encoder:
         if threads:
             torch.set_num_threads(threads)
         self.model_path = model_path
+        _quiet_transformers()
         self._model = SentenceTransformer(model_path, device="cpu")
         self.dim = int(self._model.get_embedding_dimension())
 
@@ -199,6 +208,7 @@ def _export_fp32(model_path: str, target: Path) -> None:
     from transformers import AutoModel
 
     # Eager attention traces to plain MatMul/Softmax that any batch and length can run.
+    _quiet_transformers()
     model = AutoModel.from_pretrained(model_path, attn_implementation="eager").eval()
 
     class SentenceEmbedding(torch.nn.Module):
@@ -215,7 +225,10 @@ def _export_fp32(model_path: str, target: Path) -> None:
 
     example = torch.ones((2, 8), dtype=torch.long)
     axes = {name: {0: "batch", 1: "tokens"} for name in _INPUTS}
-    with torch.no_grad():
+    # The tracer warns about shape-dependent branches in transformers' masking code and
+    # about opset-17 indexing; the export is checked against torch in tests/test_encoder.py.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(SentenceEmbedding(), (example, example, torch.zeros_like(example)), str(target),
                           input_names=list(_INPUTS), output_names=["sentence_embedding"],
                           dynamic_axes={**axes, "sentence_embedding": {0: "batch"}},
