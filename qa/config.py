@@ -18,7 +18,6 @@ class QAConfig:
     k_candidates: int = 100  # chunks taken from each ranker before fusion
     k_passages: int = 5  # ranked chunks returned and read for the answer
     k_documents: int = 10
-    rrf_k: int = 60
     # Fused chunk score = dense + bm25_weight * bm25/max(bm25) + section_weight * heading cosine
     bm25_weight: float = 0.3
     section_weight: float = 0.3
