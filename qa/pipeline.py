@@ -97,7 +97,7 @@ class Pipeline:
                  "partner_drugs": list(focus.partner_drugs), "expanded": focus.expanded,
                  "hits": [{"chunk_id": chunks[h.row].chunk_id, "fused": round(h.score, 4),
                            "dense": round(h.dense, 4), "bm25": round(h.bm25, 4),
-                           "section": round(h.section, 4)} for h in hits[: cfg.k_passages]]}
+                           "section": round(h.section, 4), "intent": h.intent, "title": round(h.title, 4)} for h in hits[: cfg.k_passages]]}
         if focus.unknown_drugs and focus.drug_docs is None:
             text = NO_MONOGRAPH_TEXT.format(names=", ".join(focus.unknown_drugs))
             return Answer(question, text, True, 0.0, (), passages, documents, {}, debug)
