@@ -17,7 +17,7 @@ QUESTION_WORDS = frozenset(
     tell know explain describe mean means information info list please okay ok need
     thing things get got go make someone person people patient patients typical usual
     usually safe happen happens many much often long kind type sort way ways problem problems
-    issue issues trouble""")
+    issue issues trouble advice advise advised guidance instruction instructions alongside along""")
 )
 # Cues that a second drug is a partner ("with ibuprofen"), not the subject of the question.
 PARTNER_CUES = frozenset({"with", "and", "plus", "together", "combine", "combined", "combining", "interact",
