@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.chunking import page_at
+from ingest.config import IngestConfig
 from ingest.drugs import DrugNameIndex
 from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_manifest
 
@@ -140,31 +142,26 @@ class Pipeline:
     def _citation(self, n: int, row: int, score: float) -> Citation:
         s = self.index.sentences[row]
         doc = self.documents[s.doc_id]
-        from ingest.chunking import page_at
-
         return Citation(n, s.doc_id, doc.title, s.section, s.text, s.start, s.end, round(score, 4),
                         page_at(doc, s.start))
 
-    def _rank_sections(self, hits: list[Hit]) -> tuple[SectionScore, ...]:
-        best: dict[tuple[str, str], float] = {}
+    def _best_by(self, hits: list[Hit], key) -> list[tuple[object, float]]:
+        """Distinct key(chunk) values in hit order with their best score, at least 10."""
+        best: dict = {}
         for h in hits:
-            c = self.index.chunks[h.row]
-            best.setdefault((c.doc_id, c.section), round(h.score, 4))
-        return tuple(SectionScore(d, s, v) for (d, s), v in list(best.items())[: max(self.config.k_documents, 10)])
+            best.setdefault(key(self.index.chunks[h.row]), round(h.score, 4))
+        return list(best.items())[: max(self.config.k_documents, 10)]
+
+    def _rank_sections(self, hits: list[Hit]) -> tuple[SectionScore, ...]:
+        return tuple(SectionScore(d, s, v) for (d, s), v in self._best_by(hits, lambda c: (c.doc_id, c.section)))
 
     def _rank_documents(self, hits: list[Hit]) -> tuple[DocumentScore, ...]:
-        best: dict[str, float] = {}
-        for h in hits:
-            doc_id = self.index.chunks[h.row].doc_id
-            best.setdefault(doc_id, round(h.score, 4))
-        return tuple(DocumentScore(d, s) for d, s in list(best.items())[: max(self.config.k_documents, 10)])
+        return tuple(DocumentScore(d, v) for d, v in self._best_by(hits, lambda c: c.doc_id))
 
 
 def check_compatible(manifest: dict, index_dir) -> None:
     """The index must come from this version's model and on-disk format (chunking
     parameters may differ: chunks carry their own offsets)."""
-    from ingest.config import IngestConfig
-
     expected = IngestConfig().fingerprint()
     built = manifest.get("fingerprint", {})
     for key in ("format", "model"):
