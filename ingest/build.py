@@ -220,7 +220,7 @@ class _Run:
         for doc, sentences, chunks in self.pending:
             _extend(texts["chunk"], [chunk_embedding_text(doc, c) for c in chunks])
             _extend(texts["sentence"], [s.text for s in sentences])
-            _extend(texts["section"], [section_embedding_text(doc.title, s.title) for s in doc.sections])
+            _extend(texts["section"], [section_embedding_text(doc, s) for s in doc.sections])
         todo = {k: t for keys, ts in texts.values() for k, t in zip(keys, ts, strict=True) if k not in self.known}
         fresh: dict[str, np.ndarray] = {}
         if todo:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import bisect
 
-from .records import Chunk, Document, Sentence, content_id
+from .loinc import section_names
+from .records import Chunk, Document, Section, Sentence, content_id
 from .sentences import split_sentences
 
 
@@ -24,6 +25,22 @@ def document_sentences(doc: Document) -> list[list[Sentence]]:
 def page_at(doc: Document, offset: int) -> int | None:
     """The PDF page holding doc.text[offset]; None for documents without pages."""
     return page_of(doc.pages, offset)
+
+
+def section_at(doc: Document, offset: int) -> Section | None:
+    """The section whose body holds doc.text[offset] (sections are in text order)."""
+    i = bisect.bisect_right([s.start for s in doc.sections], offset) - 1
+    return doc.sections[i] if i >= 0 and doc.sections[i].start <= offset < max(doc.sections[i].end, offset + 1) else None
+
+
+def section_label(doc: Document, heading: str, offset: int) -> str:
+    """A section's heading with its LOINC section name when the label codes it and the
+    heading does not already say it: "2.1 Crohn's Disease (Dosage & Administration)"."""
+    section = section_at(doc, offset)
+    name = section_names().get(section.section_code, "") if section is not None else ""
+    if not name or name.lower().replace("&", "and") in heading.lower().replace("&", "and"):
+        return heading
+    return f"{heading} ({name})"
 
 
 def page_of(pages: tuple[tuple[int, int], ...], offset: int) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".html", ".htm", ".pdf")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".html", ".htm", ".pdf", ".xml", ".json")
 INDEX_FORMAT_VERSION = 2
 
 

@@ -18,8 +18,10 @@ from pathlib import Path
 
 from .config import DOCUMENT_SUFFIXES
 from .drugs import detect_drug_names
+from .openfda import is_label_record, read_record
 from .records import Document, Section
 from .sections import metadata_lines, split_sections
+from .spl import LabelInfo, label_drug_names, read_spl
 
 log = logging.getLogger(__name__)
 META_SUFFIX = ".meta.json"
@@ -71,6 +73,12 @@ def load_source(source: SourceFile) -> Iterator[Document]:
     suffix = source.path.suffix.lower()
     if suffix in (".jsonl", ".csv"):
         yield from _load_collection(source)
+        return
+    if suffix == ".xml":
+        yield _load_spl(source)
+        return
+    if suffix == ".json":
+        yield from _load_openfda_json(source)
         return
     if suffix in (".html", ".htm", ".pdf"):
         from .rich_formats import load_rich
@@ -128,6 +136,12 @@ def _load_collection(source: SourceFile) -> Iterator[Document]:
         for line_no, row in rows:
             if row is None:
                 continue
+            if is_label_record(row):
+                try:
+                    yield _label_record_document(row, source, line_no)
+                except ValueError as err:
+                    log.warning("%s:%d: skipped: %s", source.path, line_no, err)
+                continue
             doc_id, text = str(row.get("id") or "").strip(), row.get("text")
             if not doc_id or not isinstance(text, str) or not text.strip():
                 log.warning("%s:%d: skipped: a record needs a non-empty id and text", source.path, line_no)
@@ -146,3 +160,53 @@ def _json_line(line: str, path: Path, line_no: int) -> dict | None:
         log.warning("%s:%d: skipped: a record must be a JSON object", path, line_no)
         return None
     return row
+
+
+def label_document(doc_id: str, text: str, sections: tuple[Section, ...], info: LabelInfo,
+                   source_path: str) -> Document:
+    """A Document of an FDA label (SPL or openFDA): names and dates from the label itself."""
+    if not any(s.end > s.start for s in sections):
+        raise ValueError("the label has no text outside its Highlights and product data")
+    return Document(doc_id=doc_id, title=info.title, text=text, sections=sections,
+                    drugs=label_drug_names(info.brand_names, info.generic_names), date=info.date,
+                    source_path=source_path, set_id=info.set_id, version=info.version, labeler=info.labeler)
+
+
+def _load_spl(source: SourceFile) -> Document:
+    """One label per SPL XML file; other XML raises ValueError naming what it is."""
+    text, sections, info = read_spl(source.path.read_bytes())
+    return label_document(source.rel_id, text, sections, info, str(source.path))
+
+
+def _label_record_document(record: dict, source: SourceFile, where: int | str, single: bool = False) -> Document:
+    if not isinstance(record, dict):
+        raise ValueError("a label record must be a JSON object")
+    text, sections, info = read_record(record)
+    key = info.set_id or str(record.get("id") or where)
+    doc_id = source.rel_id if single else f"{source.rel_id}/{key}"
+    return label_document(doc_id, text, sections, info, f"{source.path}:{where}")
+
+
+def _load_openfda_json(source: SourceFile) -> Iterator[Document]:
+    """openFDA's bulk layout {"meta": ..., "results": [record, ...]}, a list of records, or one
+    record. A bad record is reported (file: results[i]) and skipped; the others go on."""
+    try:
+        data = json.loads(source.path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise ValueError(f"invalid JSON at line {err.lineno} column {err.colno} ({err.msg})") from None
+    except UnicodeDecodeError as err:
+        raise ValueError(f"not UTF-8 text ({err.reason} at byte {err.start})") from None
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        records, label = data["results"], "results"
+    elif isinstance(data, list):
+        records, label = data, "record"
+    elif isinstance(data, dict) and is_label_record(data):
+        records, label = [data], "record"
+    else:
+        raise ValueError("not an openFDA drug-label file (expected {\"results\": [label records]}, a list of "
+                         "records, or one record with text fields such as indications_and_usage)")
+    for i, record in enumerate(records):
+        try:
+            yield _label_record_document(record, source, f"{label}[{i}]", single=len(records) == 1)
+        except ValueError as err:
+            log.warning("%s: %s[%d]: skipped: %s", source.path, label, i, err)

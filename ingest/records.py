@@ -12,6 +12,7 @@ class Section:
     start: int  # offset of the section body in the document text
     end: int
     page: int | None = None
+    section_code: str = ""  # LOINC section code (FDA labels), "" when unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,10 @@ class Document:
     source_path: str = ""
     skip_spans: tuple[tuple[int, int], ...] = ()  # metadata lines (date, source url) never cited
     pages: tuple[tuple[int, int], ...] = ()  # PDF: (start offset, page number), sorted
+    # Label metadata (SPL / openFDA): the label's set id and version, and who markets it.
+    set_id: str = ""
+    version: str = ""
+    labeler: str = ""
 
 
 @dataclass(frozen=True, slots=True)

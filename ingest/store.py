@@ -72,7 +72,7 @@ class StoredIndex:
 def document_to_json(doc: Document) -> dict:
     # Field by field: dataclasses.asdict deep-copies every section and span (~1 ms a document).
     data = {name: getattr(doc, name) for name in DOCUMENT_FIELDS}
-    data["sections"] = [[s.title, s.start, s.end, s.page] for s in doc.sections]
+    data["sections"] = [[s.title, s.start, s.end, s.page, s.section_code] for s in doc.sections]
     return data
 
 

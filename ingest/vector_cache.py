@@ -12,9 +12,10 @@ import logging
 
 import numpy as np
 
+from .chunking import section_label
 from .config import INDEX_FORMAT_VERSION, IngestConfig
-from .records import Chunk, Document
-from .store import MissingIndexError, NpyAppender, open_vectors, read_jsonl, read_manifest
+from .records import Chunk, Document, Section
+from .store import MissingIndexError, NpyAppender, document_from_json, open_vectors, read_jsonl, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +26,11 @@ def embed_key(text: str) -> str:
 
 def chunk_embedding_text(doc: Document, chunk: Chunk) -> str:
     """What the dense index sees: the chunk in its document and section context."""
-    return f"{doc.title} | {chunk.section}\n{chunk.text}"
+    return f"{doc.title} | {section_label(doc, chunk.section, chunk.start)}\n{chunk.text}"
 
 
-def section_embedding_text(doc_title: str, section_title: str) -> str:
-    return f"{doc_title}: {section_title}"
+def section_embedding_text(doc: Document, section: Section) -> str:
+    return f"{doc.title}: {section_label(doc, section.title, section.start)}"
 
 
 class KnownVectors:
@@ -85,8 +86,8 @@ def previous_vectors(config: IngestConfig) -> KnownVectors:
             return known
         keys = {"chunk": [c["key"] for c in read_jsonl(directory / "chunks.jsonl")],
                 "sentence": [row[4] for row in read_jsonl(directory / "sentences.jsonl")],
-                "section": [embed_key(section_embedding_text(d["title"], s[0]))
-                            for d in read_jsonl(directory / "documents.jsonl") for s in d["sections"]]}
+                "section": [embed_key(section_embedding_text(doc, s)) for doc in map(
+                    document_from_json, read_jsonl(directory / "documents.jsonl")) for s in doc.sections]}
         for kind, kind_keys in keys.items():
             vectors = open_vectors(directory, kind)
             if len(vectors) == len(kind_keys):

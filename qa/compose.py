@@ -1,15 +1,22 @@
-"""Answer composition: pick the corpus sentences that answer, or abstain.
+"""Answer composition: choose the label units that answer, or abstain, and say why.
 
-No reader model ships offline, so extraction is a ranking of the sentences in the
-best passages. A sentence scores by its own cosine with the question, by how much of
-the question's content (IDF-weighted stems) it covers, and by the rank of its passage.
-Confidence asks a stricter question: is the question's content present at all?
+No reader model ships offline, so extraction ranks answer units (sentences, list items,
+table rows; `qa/units.py`) of the best passages with a fitted logistic model over
+features of each unit: its cosine with the question, how much of the question's content
+it and its context (heading, table header, lead-in) hold, its passage's rank and score,
+whether it is a cross-reference stub. The answer is the best unit plus adjacent units of
+the same section that the model also rates likely. Confidence is a second fitted model,
+over question-level evidence (the best unit's score, its margin over the next, the share
+of the question's content found at all, words the corpus never uses), so that it is the
+probability of a right answer on any label, long or short. Everything here is a pure
+function of its inputs; `python -m bench.fit` fits the weights.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -17,12 +24,24 @@ import numpy as np
 from ingest.lexical import analyze
 
 from .config import QAConfig
+from .intent import heading_intents, intents_disagree
+from .linear import logistic
+from .question import QuestionFocus
+from .retrieve import Hit
+from .units import CorpusView, cross_reference_share, unit_context
 
 # A paragraph opening like this restates what the document said before; the original
-# statement is the better citation, so its sentences give way by a small margin.
+# statement is the better citation.
 SUMMARY_OPENERS = re.compile(r"^\s*(?:in conclusion|in summary|to summari[sz]e|to conclude|overall|in short)\b",
                              re.IGNORECASE)
-SUMMARY_PENALTY = 0.05
+UNIT_FEATURES = ("cos", "cos_gap", "passage_gap", "passage_rank", "coverage", "context_coverage", "heading_cos",
+                 "intent", "log_words", "table_row", "lead_in", "cross_ref", "summary", "bm25", "neighbor")
+CONFIDENCE_FEATURES = ("best_unit", "unit_margin", "context_coverage", "best_cos", "top_dense", "unknown_terms",
+                       "intent_mismatch", "log_terms")
+# A unit that is nearly all cross-reference ("[see Dosage (2.1)]") is never quoted alone.
+MAX_CROSS_REF_SHARE = 0.8
+NO_PASSAGES = "no passage of the library matches the question"
+NO_MONOGRAPH = "the library has no monograph for {names}"
 
 
 @lru_cache(maxsize=200_000)
@@ -44,15 +63,26 @@ def summary_rows(sentences, documents) -> frozenset[int]:
 
 
 @dataclass(frozen=True, slots=True)
-class ScoredSentence:
-    row: int
-    score: float
-    dense: float
-    coverage: float
-    passage: float
+class ScoredUnit:
+    row: int  # sentence row in the index
+    score: float  # the unit model's logit
+    features: dict = field(compare=False)
+
+    @property
+    def probability(self) -> float:
+        return logistic(self.score)
 
 
-def term_coverage(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], stems: set[str]) -> float:
+@dataclass(frozen=True, slots=True)
+class Composition:
+    units: tuple[ScoredUnit, ...]  # what the answer quotes, best first; empty when abstaining
+    confidence: float
+    abstain_reason: str  # "" when answering
+    candidates: tuple[ScoredUnit, ...] = ()  # every unit considered, best first
+    confidence_features: dict = field(default_factory=dict)
+
+
+def term_coverage(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], stems: set[str] | frozenset[str]) -> float:
     """IDF-weighted share of the question's terms found among stems (1.0 when no terms).
 
     A term is a group of alternatives, found when any of them is. A term the corpus
@@ -67,39 +97,134 @@ def term_coverage(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], ste
     return found / sum(weights)
 
 
-def score_sentences(qvec: np.ndarray, terms: tuple[tuple[str, ...], ...], idf: dict[str, float],
-                    candidates: dict[int, float], sentence_vectors: np.ndarray,
-                    sentence_texts: list[str], penalized: frozenset[int] = frozenset()) -> list[ScoredSentence]:
-    """candidates: sentence row -> relative score of its best passage (1.0 = top passage, 0.0 = third);
-    penalized: rows that give way by SUMMARY_PENALTY (restatements)."""
-    rows = list(candidates)
-    dense = sentence_vectors[rows] @ qvec
+def unknown_share(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], vocabulary: frozenset[str]) -> float:
+    """IDF-weighted share of the question's terms that the corpus never uses in any form."""
+    if not terms:
+        return 0.0
+    max_idf = max(idf.values(), default=1.0)
+    weights = [idf.get(group[0], max_idf) for group in terms]
+    absent = sum(w for w, group in zip(weights, terms, strict=True) if not any(t in vocabulary for t in group))
+    return absent / sum(weights)
+
+
+def candidate_rows(hits: list[Hit], corpus: CorpusView, k: int) -> dict[int, tuple[int, bool]]:
+    """Sentence row -> (rank of its best passage among the top k, whether it only borders one).
+
+    The neighbours of a passage's sentences inside its section join as candidates: a
+    dosing answer may run one sentence past the passage window.
+    """
+    rows: dict[int, tuple[int, bool]] = {}
+    for rank, hit in enumerate(hits[:k]):
+        for row in corpus.chunks[hit.row].sentence_ids:
+            if row not in rows or rows[row][1]:
+                rows[row] = (min(rank, rows.get(row, (rank, False))[0]), False)
+    for row, (rank, _) in list(rows.items()):
+        for other in (row - 1, row + 1):
+            if 0 <= other < len(corpus.sentences) and other not in rows and corpus.same_section(row, other):
+                rows[other] = (rank, True)
+    return rows
+
+
+def unit_features(row: int, rank: int, neighbor: bool, cos: float, max_cos: float, hits: list[Hit],
+                  top_bm25: float, focus: QuestionFocus, corpus: CorpusView) -> dict[str, float]:
+    sentence = corpus.sentences[row]
+    doc = corpus.documents[sentence.doc_id]
+    hit = hits[rank]
+    context = unit_context(doc, sentence)
+    text = sentence.text
+    line_end = doc.text.find("\n", sentence.end)
+    line = doc.text[doc.text.rfind("\n", 0, sentence.start) + 1: len(doc.text) if line_end < 0 else line_end]
+    return {
+        "cos": cos, "cos_gap": cos - max_cos, "passage_gap": hit.score - hits[0].score,
+        "passage_rank": 1.0 / (1.0 + rank),
+        "coverage": term_coverage(focus.terms, corpus.idf, stem_set(text)),
+        "context_coverage": term_coverage(focus.terms, corpus.idf, stem_set(text) | stem_set(f"{doc.title} {context}")),
+        "heading_cos": hit.section, "intent": hit.intent,
+        "log_words": math.log1p(len(text.split())), "table_row": float(" | " in line),
+        "lead_in": float(text.rstrip().endswith(":")), "cross_ref": cross_reference_share(text),
+        "summary": float(row in corpus.summary_rows), "bm25": hit.bm25 / top_bm25 if top_bm25 > 0 else 0.0,
+        "neighbor": float(neighbor),
+    }
+
+
+def score_units(qvec: np.ndarray, focus: QuestionFocus, hits: list[Hit], corpus: CorpusView,
+                config: QAConfig) -> list[ScoredUnit]:
+    """Every candidate unit with its features and the unit model's score, best first."""
+    rows = candidate_rows(hits, corpus, config.k_answer_passages)
+    if not rows:
+        return []
+    order = list(rows)
+    cosines = np.asarray(corpus.sentence_vectors[order], dtype=np.float32) @ qvec
+    max_cos = float(cosines.max())
+    top_bm25 = max((h.bm25 for h in hits[: config.k_answer_passages]), default=0.0)
+    model = config.unit_model
     scored = []
-    for row, cos in zip(rows, dense, strict=True):
-        cov = term_coverage(terms, idf, stem_set(sentence_texts[row]))
-        score = 0.45 * float(cos) + 0.2 * cov + 0.35 * candidates[row] - SUMMARY_PENALTY * (row in penalized)
-        scored.append(ScoredSentence(row, score, float(cos), cov, candidates[row]))
-    scored.sort(key=lambda s: -s.score)
+    for row, cos in zip(order, cosines, strict=True):
+        rank, neighbor = rows[row]
+        feats = unit_features(row, rank, neighbor, float(cos), max_cos, hits, top_bm25, focus, corpus)
+        scored.append(ScoredUnit(row, model.score(feats), feats))
+    scored.sort(key=lambda u: (-u.score, u.row))
     return scored
 
 
-def pick_sentences(scored: list[ScoredSentence], same_group, config: QAConfig) -> list[ScoredSentence]:
-    """The best sentence plus close runners-up from its section, best first: [1] is
-    always the strongest support."""
-    if not scored:
+def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig) -> list[ScoredUnit]:
+    """The best quotable unit, then units of its section adjacent to what is chosen whose
+    probability reaches config.adjacent_threshold (or that complete a lead-in ending in ':'),
+    up to config.max_answer_units; best first."""
+    quotable = [u for u in scored if u.features["cross_ref"] < MAX_CROSS_REF_SHARE]
+    if not quotable:
         return []
+    best = quotable[0]
+    chosen = {best.row: best}
+    by_row = {u.row: u for u in quotable}
+    grew = True
+    while grew and len(chosen) < config.max_answer_units:
+        grew = False
+        lo, hi = min(chosen), max(chosen)
+        for row in (hi + 1, lo - 1):
+            unit = by_row.get(row)
+            if unit is None or not corpus.same_section(row, best.row):
+                continue
+            completes_lead_in = row == hi + 1 and corpus.sentences[hi].text.rstrip().endswith(":")
+            if unit.probability >= config.adjacent_threshold or completes_lead_in:
+                chosen[row] = unit
+                grew = True
+                break
+    return sorted(chosen.values(), key=lambda u: (-u.score, u.row))
+
+
+def confidence_features(scored: list[ScoredUnit], focus: QuestionFocus, hits: list[Hit],
+                        corpus: CorpusView, k_context: int = 2) -> dict[str, float]:
     best = scored[0]
-    chosen = [best]
-    for s in scored[1:]:
-        if len(chosen) >= config.max_answer_sentences:
-            break
-        if best.score - s.score <= config.sentence_margin and same_group(s.row, best.row):
-            chosen.append(s)
-    return chosen
+    second = scored[1].score if len(scored) > 1 else best.score - 5.0
+    context: set[str] = set()
+    for h in hits[:k_context]:
+        c = corpus.chunks[h.row]
+        context |= stem_set(f"{corpus.documents[c.doc_id].title} {c.section} {c.text}")
+    sentence = corpus.sentences[best.row]
+    return {
+        "best_unit": best.score, "unit_margin": best.score - second,
+        "context_coverage": term_coverage(focus.terms, corpus.idf, context), "best_cos": best.features["cos"],
+        "top_dense": hits[0].dense, "unknown_terms": unknown_share(focus.terms, corpus.idf, corpus.vocabulary),
+        "intent_mismatch": float(intents_disagree(focus.intents, heading_intents(sentence.section))),
+        "log_terms": math.log1p(len(focus.terms)),
+    }
 
 
-def confidence(best: ScoredSentence, context_coverage: float) -> float:
-    """How sure the corpus answers: the best sentence's cosine and the share of the
-    question's content found in the answer's passages, squashed to [0, 1]."""
-    raw = 0.5 * best.dense + 0.5 * context_coverage
-    return float(min(max(raw, 0.0), 1.0))
+def compose_answer(focus: QuestionFocus, qvec: np.ndarray, hits: list[Hit], corpus: CorpusView,
+                   config: QAConfig) -> Composition:
+    """The units to quote (best first) and the confidence, or an abstention with its reason."""
+    if focus.unknown_drugs and focus.drug_docs is None:
+        return Composition((), 0.0, NO_MONOGRAPH.format(names=", ".join(focus.unknown_drugs)))
+    scored = score_units(qvec, focus, hits, corpus, config) if hits else []
+    if not scored:
+        return Composition((), 0.0, NO_PASSAGES)
+    feats = confidence_features(scored, focus, hits, corpus)
+    conf = logistic(config.confidence_model.score(feats))
+    chosen = choose_units(scored, corpus, config)
+    if not chosen:
+        return Composition((), conf, "the closest passages are only cross-references", tuple(scored), feats)
+    if conf < config.abstain_threshold:
+        reason = f"confidence {conf:.2f} is below the abstention threshold {config.abstain_threshold:.2f}"
+        return Composition((), conf, reason, tuple(scored), feats)
+    return Composition(tuple(chosen), conf, "", tuple(scored), feats)

@@ -1,12 +1,23 @@
-"""Query-time settings, defaults in one place; the CLI and the web app override fields."""
+"""Query-time settings, defaults in one place; the CLI and the web app override fields.
+
+The weights of retrieval fusion, answer-unit scoring and confidence, and the two
+thresholds, are fitted by `python -m bench.fit` and read from `qa/data/fitted.json`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .linear import LinearModel, load_fitted
 
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
 MAX_QUESTION_CHARS = 2000
+CHUNK_FEATURES = ("dense", "bm25", "heading", "intent", "title")
+
+
+def _fitted(key: str):
+    return lambda: load_fitted()[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,17 +27,17 @@ class QAConfig:
     encoder: str = "onnx"  # torch | onnx | onnx-int8; onnx (fp32) ranks as torch does, 3x faster
     threads: int = 1  # one intra-op thread is fastest for a single short question on 2 cores
     k_candidates: int = 100  # chunks taken from each ranker before fusion
-    k_passages: int = 5  # ranked chunks returned and read for the answer
+    k_passages: int = 5  # ranked chunks returned
     k_documents: int = 10
-    # Fused chunk score = dense + bm25_weight * bm25/max(bm25) + section_weight * heading cosine
-    bm25_weight: float = 0.3
-    section_weight: float = 0.3
-    intent_weight: float = 0.2
-    title_weight: float = 0.3
-    max_answer_sentences: int = 3
-    # A further sentence joins the answer when its score is within this margin of the best.
-    sentence_margin: float = 0.08
-    abstain_threshold: float = 0.5
+    k_answer_passages: int = 5  # passages whose units (and their neighbours) may be quoted
+    max_answer_units: int = 3
+    # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, BM25 / best BM25,
+    # cosine with "title: heading (section name)", intent match, title words in the question).
+    chunk_model: LinearModel = field(default_factory=_fitted("chunk"))
+    unit_model: LinearModel = field(default_factory=_fitted("unit"))
+    confidence_model: LinearModel = field(default_factory=_fitted("confidence"))
+    abstain_threshold: float = field(default_factory=_fitted("abstain_threshold"))  # answer iff confidence >= it
+    adjacent_threshold: float = field(default_factory=_fitted("adjacent_threshold"))  # an adjacent unit joins
     max_question_chars: int = MAX_QUESTION_CHARS
 
     def __post_init__(self) -> None:
@@ -36,3 +47,5 @@ class QAConfig:
             raise ValueError(f"encoder {self.encoder!r} is not one of torch, onnx, onnx-int8")
         if self.k_passages < 1 or self.k_candidates < self.k_passages:
             raise ValueError(f"need 1 <= k_passages ({self.k_passages}) <= k_candidates ({self.k_candidates})")
+        if self.chunk_model.features != CHUNK_FEATURES:
+            raise ValueError(f"chunk_model features {self.chunk_model.features} must be {CHUNK_FEATURES}")

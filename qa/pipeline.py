@@ -9,22 +9,19 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.chunking import page_at
+from ingest.chunking import page_at, section_at
 from ingest.config import IngestConfig
 from ingest.drugs import DrugNameIndex
 from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_manifest
 
-from .compose import confidence, pick_sentences, score_sentences, stem_set, summary_rows, term_coverage
+from .compose import compose_answer, summary_rows
 from .config import QAConfig
-from .intent import heading_intents, intents_disagree
 from .question import QuestionFocus, analyze_question
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 from .retrieve import Hit, Retriever
+from .units import CorpusView
 
 log = logging.getLogger(__name__)
-# The best sentence sits under a heading that answers another kind of question ("dose
-# for X?" answered from an Uses section): less sure, so thin support abstains.
-INTENT_MISMATCH_FACTOR = 0.8
 ABSTAIN_TEXT = "The monograph does not cover this question. The closest passages are listed below."
 NO_MONOGRAPH_TEXT = "The library has no monograph for {names}."
 
@@ -51,9 +48,10 @@ class Pipeline:
         self.retriever = Retriever(index, config)
         self.documents = index.documents
         self.sentence_texts = [s.text for s in index.sentences]
-        self.summary_rows = summary_rows(index.sentences, index.documents)
         self.idf = self.retriever.idf
         self.vocabulary = self.retriever.vocabulary
+        self.corpus = CorpusView(index.sentences, index.sentence_vectors, index.chunks, index.documents,
+                                 self.idf, self.vocabulary, summary_rows(index.sentences, index.documents))
         docs_by_name: dict[str, set[str]] = {}
         for doc in index.documents.values():
             for name in doc.drugs:
@@ -95,55 +93,40 @@ class Pipeline:
         chunks = self.index.chunks
         passages = tuple(self._passage(h) for h in hits[: cfg.k_passages])
         documents = self._rank_documents(hits)
+        result = compose_answer(focus, qvec, hits, self.corpus, cfg)
         debug = {"terms": [list(t) for t in focus.terms], "unknown_drugs": list(focus.unknown_drugs),
                  "partner_drugs": list(focus.partner_drugs), "expanded": focus.expanded,
+                 "intents": sorted(focus.intents), "abstain_reason": result.abstain_reason,
+                 "confidence_features": {k: round(v, 4) for k, v in result.confidence_features.items()},
                  "hits": [{"chunk_id": chunks[h.row].chunk_id, "fused": round(h.score, 4),
-                           "dense": round(h.dense, 4), "bm25": round(h.bm25, 4),
-                           "section": round(h.section, 4), "intent": h.intent, "title": round(h.title, 4)} for h in hits[: cfg.k_passages]]}
-        if focus.unknown_drugs and focus.drug_docs is None:
-            text = NO_MONOGRAPH_TEXT.format(names=", ".join(focus.unknown_drugs))
-            return Answer(question, text, True, 0.0, (), passages, documents, {}, debug)
-        if not hits:
-            return Answer(question, ABSTAIN_TEXT, True, 0.0, (), passages, documents, {}, debug)
-        # Passage strength relative to the top 3 hits: 1.0 for the best, 0.0 for the third.
-        top, floor = hits[0].score, hits[min(2, len(hits) - 1)].score
-        spread = max(top - floor, 1e-6)
-        candidates: dict[int, float] = {}
-        for h in hits[:3]:
-            for row in chunks[h.row].sentence_ids:
-                candidates[row] = max(candidates.get(row, 0.0), (h.score - floor) / spread)
-        scored = score_sentences(qvec, focus.terms, self.idf, candidates,
-                                 self.index.sentence_vectors, self.sentence_texts, self.summary_rows)
-        sentences = self.index.sentences
-        chosen = pick_sentences(
-            scored, lambda a, b: (sentences[a].doc_id, sentences[a].section) == (sentences[b].doc_id, sentences[b].section), cfg)
-        context = set()  # what the reader sees: the passage under its title and heading
-        for h in hits[:2]:
-            c = chunks[h.row]
-            context |= stem_set(f"{self.documents[c.doc_id].title} {c.section} {c.text}")
-        context_cov = term_coverage(focus.terms, self.idf, context)
-        conf = confidence(scored[0], context_cov)
-        if intents_disagree(focus.intents, heading_intents(sentences[scored[0].row].section)):
-            conf *= INTENT_MISMATCH_FACTOR
-        debug["sentences"] = [{"text": self.sentence_texts[s.row][:80], "score": round(s.score, 4),
-                               "dense": round(s.dense, 4), "coverage": round(s.coverage, 4),
-                               "passage": round(s.passage, 4)} for s in scored[:5]]
-        debug["context_coverage"] = round(context_cov, 4)
-        if conf < cfg.abstain_threshold:
-            return Answer(question, ABSTAIN_TEXT, True, conf, (), passages, documents, {}, debug)
-        citations = tuple(self._citation(i + 1, s.row, s.score) for i, s in enumerate(chosen))
+                           "dense": round(h.dense, 4), "bm25": round(h.bm25, 4), "section": round(h.section, 4),
+                           "intent": h.intent, "title": round(h.title, 4)} for h in hits[: cfg.k_passages]],
+                 "units": [{"text": self.sentence_texts[u.row][:80], "score": round(u.score, 4),
+                            **{k: round(v, 4) for k, v in u.features.items()}} for u in result.candidates[:5]]}
+        if not result.units:
+            if result.abstain_reason.startswith("the library has no monograph"):
+                text = NO_MONOGRAPH_TEXT.format(names=", ".join(focus.unknown_drugs))
+            else:
+                text = ABSTAIN_TEXT
+            return Answer(question, text, True, round(result.confidence, 4), (), passages, documents, {}, debug)
+        citations = tuple(self._citation(i + 1, u.row, u.score) for i, u in enumerate(result.units))
         text = " ".join(f"{c.text} [{c.n}]" for c in citations)
-        return Answer(question, text, False, conf, citations, passages, documents, {}, debug)
+        return Answer(question, text, False, round(result.confidence, 4), citations, passages, documents, {}, debug)
 
     def _passage(self, hit: Hit) -> Passage:
         c = self.index.chunks[hit.row]
-        return Passage(c.chunk_id, c.doc_id, c.section, c.text, c.start, c.end, round(hit.score, 4), c.page)
+        return Passage(c.chunk_id, c.doc_id, c.section, c.text, c.start, c.end, round(hit.score, 4), c.page,
+                       self._section_code(c.doc_id, c.start))
 
     def _citation(self, n: int, row: int, score: float) -> Citation:
         s = self.index.sentences[row]
         doc = self.documents[s.doc_id]
         return Citation(n, s.doc_id, doc.title, s.section, s.text, s.start, s.end, round(score, 4),
-                        page_at(doc, s.start))
+                        page_at(doc, s.start), self._section_code(s.doc_id, s.start))
+
+    def _section_code(self, doc_id: str, offset: int) -> str:
+        section = section_at(self.documents[doc_id], offset)
+        return section.section_code if section is not None else ""
 
     def _best_by(self, hits: list[Hit], key) -> list[tuple[object, float]]:
         """Distinct key(chunk) values in hit order with their best score, at least 10."""

@@ -16,6 +16,7 @@ class Citation:
     end: int
     score: float
     page: int | None = None
+    section_code: str = ""  # LOINC code of the section (FDA labels), "" when unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class Passage:
     end: int
     score: float
     page: int | None = None
+    section_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

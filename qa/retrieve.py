@@ -1,9 +1,10 @@
 """Hybrid retrieval: dense FAISS + BM25 over chunks, plus a section-heading signal.
 
-fused = dense cosine + bm25_weight * bm25 / max bm25 of the query
-        + section_weight * cosine(question, "document title: section heading")
-        + intent_weight * [the question's intent is one the section heading answers]
-        + title_weight * IDF-weighted share of the document title's words in the question
+fused = chunk_model . (dense cosine, bm25 / max bm25 of the query,
+        cosine(question, "document title: section heading"),
+        [the question's intent is one the section answers],
+        IDF-weighted share of the document title's words in the question)
+with weights fitted by `python -m bench.fit` (qa/data/fitted.json).
 Dense alone misses exact tokens ("5q", "21 days", a drug name); BM25 alone misses
 paraphrase; the heading and intent signals steer "what are the treatments" to a
 Treatment section whatever the chunk's own wording; the title signal separates
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ingest.chunking import section_label
 from ingest.lexical import analyze
 from ingest.store import StoredIndex
 
@@ -57,7 +59,10 @@ class Retriever:
         for row, c in enumerate(index.chunks):
             rows.setdefault(c.doc_id, []).append(row)
         self.doc_rows = {d: np.array(r) for d, r in rows.items()}
-        self.chunk_intents = [heading_intents(c.section) for c in index.chunks]
+        # A chunk answers the intents of its heading and of its LOINC section's name:
+        # "2.1 Rheumatoid Arthritis" under "Dosage & Administration" is dosing.
+        self.chunk_intents = [heading_intents(section_label(index.documents[c.doc_id], c.section, c.start))
+                              for c in index.chunks]
         self.title_stems: dict[str, frozenset[str]] = {}
         self.docs_by_title_stem: dict[str, set[str]] = {}
         for doc in index.documents.values():
@@ -123,8 +128,8 @@ class Retriever:
         elif cfg.mode == "bm25":
             fused = lexical
         else:
-            fused = (dense + cfg.bm25_weight * lexical + cfg.section_weight * section
-                     + cfg.intent_weight * intent + cfg.title_weight * title)
+            fused = cfg.chunk_model.scores(np.column_stack([dense, lexical, section, intent, title]))
         order = np.argsort(-fused, kind="stable")
         return [Hit(int(rows[j]), float(fused[j]), float(dense[j]), float(bm25[rows[j]]), float(section[j]),
                     float(intent[j]), float(title[j])) for j in order]
+

@@ -132,5 +132,5 @@ def test_adding_one_html_file_embeds_only_it_and_says_1_added(formats_corpus, tm
 
 
 def embed_keys(index) -> set[str]:
-    sections = {embed_key(section_embedding_text(d.title, s.title)) for d in index.documents.values() for s in d.sections}
+    sections = {embed_key(section_embedding_text(d, s)) for d in index.documents.values() for s in d.sections}
     return set(index.sentence_keys) | set(index.chunk_keys) | sections
