@@ -28,15 +28,15 @@ from .intent import heading_intents, intents_disagree
 from .linear import logistic
 from .question import QuestionFocus
 from .retrieve import Hit
-from .units import CorpusView, cross_reference_share, unit_context
+from .units import CorpusView, context_rows, cross_reference_share, is_header_row, unit_context
 
 # A paragraph opening like this restates what the document said before; the original
 # statement is the better citation.
 SUMMARY_OPENERS = re.compile(r"^\s*(?:in conclusion|in summary|to summari[sz]e|to conclude|overall|in short)\b",
                              re.IGNORECASE)
-UNIT_FEATURES = ("cos", "cos_gap", "passage_gap", "passage_rank", "coverage", "context_coverage", "heading_cos",
+UNIT_FEATURES = ("cos", "context_cos", "cos_gap", "passage_gap", "passage_rank", "coverage", "context_coverage", "heading_cos",
                  "intent", "log_words", "table_row", "lead_in", "cross_ref", "summary", "bm25", "neighbor")
-CONFIDENCE_FEATURES = ("best_unit", "unit_margin", "context_coverage", "best_cos", "top_dense", "unknown_terms",
+CONFIDENCE_FEATURES = ("best_unit", "best_share", "unit_margin", "context_coverage", "best_cos", "top_dense", "unknown_terms",
                        "intent_mismatch", "log_terms")
 # A unit that is nearly all cross-reference ("[see Dosage (2.1)]") is never quoted alone.
 MAX_CROSS_REF_SHARE = 0.8
@@ -65,12 +65,21 @@ def summary_rows(sentences, documents) -> frozenset[int]:
 @dataclass(frozen=True, slots=True)
 class ScoredUnit:
     row: int  # sentence row in the index
-    score: float  # the unit model's logit
+    score: float  # the unit model's score (a conditional logit: compared within one question)
+    share: float  # softmax of the scores over this question's candidates: 1.0 = all the mass
     features: dict = field(compare=False)
 
-    @property
-    def probability(self) -> float:
-        return logistic(self.score)
+
+def with_shares(units: list[ScoredUnit]) -> list[ScoredUnit]:
+    """Units best first, each with its softmax share of the question's candidates."""
+    if not units:
+        return []
+    top = max(u.score for u in units)
+    weights = [math.exp(u.score - top) for u in units]
+    total = sum(weights)
+    ranked = [ScoredUnit(u.row, u.score, w / total, u.features) for u, w in zip(units, weights, strict=True)]
+    ranked.sort(key=lambda u: (-u.score, u.row))
+    return ranked
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +134,20 @@ def candidate_rows(hits: list[Hit], corpus: CorpusView, k: int) -> dict[int, tup
     return rows
 
 
+def context_cosine(row: int, qvec: np.ndarray, corpus: CorpusView) -> float:
+    """Cosine of the question with the unit read in its context: the normalized sum of the
+    unit's vector, its section heading's, its table header row's and its lead-in's."""
+    s = corpus.sentences[row]
+    vectors = [corpus.sentence_vectors[r] for r in (row, *context_rows(corpus, row))]
+    section = corpus.section_rows.get((s.doc_id, s.section))
+    if section is not None:
+        vectors.append(corpus.section_vectors[section])
+    v = np.sum(np.asarray(vectors, dtype=np.float32), axis=0)
+    return float(v @ qvec / (np.linalg.norm(v) + 1e-9))
+
+
 def unit_features(row: int, rank: int, neighbor: bool, cos: float, max_cos: float, hits: list[Hit],
-                  top_bm25: float, focus: QuestionFocus, corpus: CorpusView) -> dict[str, float]:
+                  top_bm25: float, focus: QuestionFocus, corpus: CorpusView, qvec: np.ndarray) -> dict[str, float]:
     sentence = corpus.sentences[row]
     doc = corpus.documents[sentence.doc_id]
     hit = hits[rank]
@@ -135,7 +156,7 @@ def unit_features(row: int, rank: int, neighbor: bool, cos: float, max_cos: floa
     line_end = doc.text.find("\n", sentence.end)
     line = doc.text[doc.text.rfind("\n", 0, sentence.start) + 1: len(doc.text) if line_end < 0 else line_end]
     return {
-        "cos": cos, "cos_gap": cos - max_cos, "passage_gap": hit.score - hits[0].score,
+        "cos": cos, "context_cos": context_cosine(row, qvec, corpus), "cos_gap": cos - max_cos, "passage_gap": hit.score - hits[0].score,
         "passage_rank": 1.0 / (1.0 + rank),
         "coverage": term_coverage(focus.terms, corpus.idf, stem_set(text)),
         "context_coverage": term_coverage(focus.terms, corpus.idf, stem_set(text) | stem_set(f"{doc.title} {context}")),
@@ -161,35 +182,28 @@ def score_units(qvec: np.ndarray, focus: QuestionFocus, hits: list[Hit], corpus:
     scored = []
     for row, cos in zip(order, cosines, strict=True):
         rank, neighbor = rows[row]
-        feats = unit_features(row, rank, neighbor, float(cos), max_cos, hits, top_bm25, focus, corpus)
-        scored.append(ScoredUnit(row, model.score(feats), feats))
-    scored.sort(key=lambda u: (-u.score, u.row))
-    return scored
+        feats = unit_features(row, rank, neighbor, float(cos), max_cos, hits, top_bm25, focus, corpus, qvec)
+        scored.append(ScoredUnit(row, model.score(feats), 0.0, feats))
+    return with_shares(scored)
 
 
 def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig) -> list[ScoredUnit]:
-    """The best quotable unit, then units of its section adjacent to what is chosen whose
-    probability reaches config.adjacent_threshold (or that complete a lead-in ending in ':'),
-    up to config.max_answer_units; best first."""
-    quotable = [u for u in scored if u.features["cross_ref"] < MAX_CROSS_REF_SHARE]
+    """The best quotable unit (not a table's header row, not a bare cross-reference), the
+    item its lead-in introduces, then the next best units of its section while their
+    softmax share reaches config.adjacent_threshold, up to config.max_answer_units; best first."""
+    quotable = [u for u in scored if u.features["cross_ref"] < MAX_CROSS_REF_SHARE and not is_header_row(corpus, u.row)]
     if not quotable:
         return []
     best = quotable[0]
     chosen = {best.row: best}
     by_row = {u.row: u for u in quotable}
-    grew = True
-    while grew and len(chosen) < config.max_answer_units:
-        grew = False
-        lo, hi = min(chosen), max(chosen)
-        for row in (hi + 1, lo - 1):
-            unit = by_row.get(row)
-            if unit is None or not corpus.same_section(row, best.row):
-                continue
-            completes_lead_in = row == hi + 1 and corpus.sentences[hi].text.rstrip().endswith(":")
-            if unit.probability >= config.adjacent_threshold or completes_lead_in:
-                chosen[row] = unit
-                grew = True
-                break
+    if best.features["lead_in"] and best.row + 1 in by_row and corpus.same_section(best.row, best.row + 1):
+        chosen[best.row + 1] = by_row[best.row + 1]  # "Do not use:" needs the item it introduces
+    for unit in quotable[1:]:
+        if len(chosen) >= config.max_answer_units or unit.share < config.adjacent_threshold:
+            break
+        if corpus.same_section(unit.row, best.row):
+            chosen[unit.row] = unit
     return sorted(chosen.values(), key=lambda u: (-u.score, u.row))
 
 
@@ -203,7 +217,7 @@ def confidence_features(scored: list[ScoredUnit], focus: QuestionFocus, hits: li
         context |= stem_set(f"{corpus.documents[c.doc_id].title} {c.section} {c.text}")
     sentence = corpus.sentences[best.row]
     return {
-        "best_unit": best.score, "unit_margin": best.score - second,
+        "best_unit": best.score, "best_share": best.share, "unit_margin": best.score - second,
         "context_coverage": term_coverage(focus.terms, corpus.idf, context), "best_cos": best.features["cos"],
         "top_dense": hits[0].dense, "unknown_terms": unknown_share(focus.terms, corpus.idf, corpus.vocabulary),
         "intent_mismatch": float(intents_disagree(focus.intents, heading_intents(sentence.section))),

@@ -19,7 +19,7 @@ from .config import QAConfig
 from .question import QuestionFocus, analyze_question
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 from .retrieve import Hit, Retriever
-from .units import CorpusView
+from .units import corpus_view
 
 log = logging.getLogger(__name__)
 ABSTAIN_TEXT = "The monograph does not cover this question. The closest passages are listed below."
@@ -50,8 +50,7 @@ class Pipeline:
         self.sentence_texts = [s.text for s in index.sentences]
         self.idf = self.retriever.idf
         self.vocabulary = self.retriever.vocabulary
-        self.corpus = CorpusView(index.sentences, index.sentence_vectors, index.chunks, index.documents,
-                                 self.idf, self.vocabulary, summary_rows(index.sentences, index.documents))
+        self.corpus = corpus_view(index, self.idf, self.vocabulary, summary_rows(index.sentences, index.documents))
         docs_by_name: dict[str, set[str]] = {}
         for doc in index.documents.values():
             for name in doc.drugs:

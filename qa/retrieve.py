@@ -96,6 +96,23 @@ class Retriever:
 
     def _rank(self, qvec: np.ndarray, question: str, dense_rows,
               allowed: frozenset[str] | None, intents: frozenset[str]) -> list[Hit]:
+        rows, signals, bm25 = self.candidate_signals(qvec, question, dense_rows, allowed, intents)
+        if not len(rows):
+            return []
+        if self.config.mode == "dense":
+            fused = signals[:, 0]
+        elif self.config.mode == "bm25":
+            fused = signals[:, 1]
+        else:
+            fused = self.config.chunk_model.scores(signals)
+        order = np.argsort(-fused, kind="stable")
+        return [Hit(int(rows[j]), float(fused[j]), float(signals[j, 0]), float(bm25[j]), float(signals[j, 2]),
+                    float(signals[j, 3]), float(signals[j, 4])) for j in order]
+
+    def candidate_signals(self, qvec: np.ndarray, question: str, dense_rows, allowed: frozenset[str] | None,
+                          intents: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate chunk rows, their CHUNK_FEATURES signals (one row each: dense cosine,
+        BM25 / best BM25, heading cosine, intent match, title share) and raw BM25 scores."""
         cfg = self.config
         bm25 = np.zeros(len(self.index.chunks), dtype=np.float32)
         tokens = analyze(question)
@@ -113,23 +130,15 @@ class Retriever:
             if len(candidates) < cfg.k_passages:
                 for doc_id in allowed:
                     candidates.update(int(r) for r in self.doc_rows.get(doc_id, ()))
-        if not candidates:
-            return []
-        rows = np.fromiter(candidates, dtype=np.int64)
+        rows = np.fromiter(sorted(candidates), dtype=np.int64)
+        if not len(rows):
+            return rows, np.zeros((0, 5), np.float32), np.zeros(0, np.float32)
         dense = self.chunk_vectors[rows] @ qvec
-        top_bm25 = float(bm25[rows].max()) if len(rows) else 0.0
+        top_bm25 = float(bm25[rows].max())
         lexical = bm25[rows] / top_bm25 if top_bm25 > 0 else np.zeros(len(rows), np.float32)
         # Heading cosines for the candidates' sections only (a library has ~100k sections).
         section = self.index.section_vectors[self.chunk_section[rows]] @ qvec
         intent = np.array([1.0 if intents & self.chunk_intents[r] else 0.0 for r in rows], dtype=np.float32)
         title = np.array([titles.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
-        if cfg.mode == "dense":
-            fused = dense
-        elif cfg.mode == "bm25":
-            fused = lexical
-        else:
-            fused = cfg.chunk_model.scores(np.column_stack([dense, lexical, section, intent, title]))
-        order = np.argsort(-fused, kind="stable")
-        return [Hit(int(rows[j]), float(fused[j]), float(dense[j]), float(bm25[rows[j]]), float(section[j]),
-                    float(intent[j]), float(title[j])) for j in order]
-
+        signals = np.column_stack([dense, lexical, section, intent, title]).astype(np.float32)
+        return rows, signals, bm25[rows]

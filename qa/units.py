@@ -36,10 +36,56 @@ class CorpusView:
     idf: dict[str, float]
     vocabulary: frozenset[str]
     summary_rows: frozenset[int]
+    section_vectors: np.ndarray  # one row per (doc_id, section title) of section_rows
+    section_rows: dict[tuple[str, str], int]
+    doc_starts: dict[str, tuple[int, np.ndarray]]  # doc_id -> (first sentence row, sentence starts)
 
     def same_section(self, a: int, b: int) -> bool:
         sa, sb = self.sentences[a], self.sentences[b]
         return sa.doc_id == sb.doc_id and sa.section == sb.section
+
+    def row_at(self, doc_id: str, offset: int) -> int | None:
+        """The sentence row starting at offset in doc_id, if any."""
+        first, starts = self.doc_starts[doc_id]
+        i = int(np.searchsorted(starts, offset))
+        return first + i if i < len(starts) and starts[i] == offset else None
+
+
+def corpus_view(index, idf: dict[str, float], vocabulary: frozenset[str], summary: frozenset[int]) -> CorpusView:
+    """What composition needs of a loaded index (sentences of a document are consecutive rows)."""
+    doc_starts: dict[str, tuple[int, list[int]]] = {}
+    for row, s in enumerate(index.sentences):
+        doc_starts.setdefault(s.doc_id, (row, []))[1].append(s.start)
+    section_rows: dict[tuple[str, str], int] = {}
+    for row, key in enumerate(index.section_keys):
+        section_rows.setdefault(key, row)
+    return CorpusView(index.sentences, index.sentence_vectors, index.chunks, index.documents, idf, vocabulary,
+                      summary, index.section_vectors, section_rows,
+                      {d: (first, np.asarray(starts)) for d, (first, starts) in doc_starts.items()})
+
+
+def context_rows(corpus: CorpusView, row: int) -> list[int]:
+    """Sentence rows that a unit needs to be read: its table's header row, its lead-in line."""
+    s = corpus.sentences[row]
+    text = corpus.documents[s.doc_id].text
+    out = []
+    for context in (header_span(text, s.start, s.end), lead_in_span(text, s.start, s.end)):
+        if context is not None:
+            other = corpus.row_at(s.doc_id, context)
+            if other is not None and other != row:
+                out.append(other)
+    return out
+
+
+def is_header_row(corpus: CorpusView, row: int) -> bool:
+    """The first row of a table: a label for the rows below, never an answer alone."""
+    s = corpus.sentences[row]
+    text = corpus.documents[s.doc_id].text
+    lo, hi = line_bounds(text, s.start, s.end)
+    if ROW_SEPARATOR not in text[lo:hi]:
+        return False
+    prev = previous_line(text, lo)
+    return prev is None or ROW_SEPARATOR not in text[prev[0]:prev[1]]
 
 
 def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -60,29 +106,39 @@ def previous_line(text: str, line_start: int) -> tuple[int, int] | None:
     return lo, pos
 
 
-def table_header(text: str, start: int, end: int) -> str:
-    """The first row of the table whose row holds text[start:end] ("" when not a table row)."""
+def header_span(text: str, start: int, end: int) -> int | None:
+    """Start of the first row of the table whose later row holds text[start:end]."""
     lo, hi = line_bounds(text, start, end)
     if ROW_SEPARATOR not in text[lo:hi]:
-        return ""
-    header = ""
+        return None
+    header = None
     for _ in range(MAX_HEADER_SCAN):
         prev = previous_line(text, lo)
         if prev is None or ROW_SEPARATOR not in text[prev[0]:prev[1]]:
             break
-        lo = prev[0]
-        header = text[prev[0]:prev[1]]
+        lo = header = prev[0]
     return header
 
 
-def lead_in(text: str, start: int, end: int) -> str:
-    """The line before a unit's line when it ends with a colon ("Do not use:"), else ""."""
+def table_header(text: str, start: int, end: int) -> str:
+    """The first row of the table whose row holds text[start:end] ("" when not a table row)."""
+    lo = header_span(text, start, end)
+    return "" if lo is None else text[lo: line_bounds(text, lo, lo)[1]]
+
+
+def lead_in_span(text: str, start: int, end: int) -> int | None:
+    """Start of the line before a unit's line when it ends with a colon ("Do not use:")."""
     lo, _ = line_bounds(text, start, end)
     prev = previous_line(text, lo)
-    if prev is None:
-        return ""
-    line = text[prev[0]:prev[1]].strip()
-    return line if line.endswith(":") else ""
+    if prev is None or not text[prev[0]:prev[1]].rstrip().endswith(":"):
+        return None
+    return prev[0]
+
+
+def lead_in(text: str, start: int, end: int) -> str:
+    """The line before a unit's line when it ends with a colon, else ""."""
+    lo = lead_in_span(text, start, end)
+    return "" if lo is None else text[lo: line_bounds(text, lo, lo)[1]].strip()
 
 
 def unit_context(doc: Document, sentence: Sentence) -> str:

@@ -1,0 +1,424 @@
+"""Fit every weight and threshold of the query path on public question sets, and report
+leave-one-group-out results: `python -m bench.fit [--write] [--groups ...]`.
+
+Groups (a label, or a corpus; each over an index of its own):
+    humira, lipitor, haloperidol, cough   ../shared/labels/questions (label's own words as answers)
+    edecrin, rogaine                      bench/data/questions (written here from the SPL text)
+    lenalidomide                          ../shared/eval/lenalidomide-dev.jsonl over corpus/
+    tac                                   bench/data/questions/tac2017.jsonl, 101 label excerpts
+    medquad                               ../shared/benchmarks/medquad-cancergov (retrieval only:
+                                          its answers are whole sections)
+
+Three logistic regressions, fitted in order (numpy, L2, Newton steps on standardized features):
+1. chunk model: is this candidate chunk the one holding the answer? (features: qa.config.CHUNK_FEATURES)
+2. unit model: is this unit (sentence, list item, table row) part of the answer? (qa.compose.UNIT_FEATURES)
+3. confidence model: is the composed answer right? (qa.compose.CONFIDENCE_FEATURES); the
+   abstention threshold maximizes balanced accuracy (answerable answered right, unanswerable
+   abstained) and the adjacent-unit threshold the share of answers holding the reference.
+For each group, the three models and thresholds are fitted on the other groups, and the
+product pipeline with those values answers the group's questions (`run_evaluation`); those
+held-out figures go to bench/FIT.md. `--write` then fits on all groups and writes
+qa/data/fitted.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from ingest import IngestConfig, build_index
+from qa.compose import CONFIDENCE_FEATURES, UNIT_FEATURES, choose_units, confidence_features, score_units, with_shares
+from qa.config import CHUNK_FEATURES, QAConfig
+from qa.evaluate.metrics import containment, normalize_answer, source_matches
+from qa.evaluate.runner import run_evaluation
+from qa.linear import FITTED_FILE, LinearModel
+from qa.pipeline import load_pipeline
+from qa.question import analyze_question
+from qa.retrieve import Hit
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+OUT = ROOT / "bench" / "out" / "fit"
+LABEL_QUESTIONS = SHARED / "labels" / "questions"
+OWN_QUESTIONS = ROOT / "bench" / "data" / "questions"
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    corpus: tuple[Path, ...]
+    questions: Path
+    units: bool = True  # its references are the label's words (unit labels); else retrieval only
+
+
+def groups() -> list[Group]:
+    spl = SHARED / "labels" / "spl"
+    out = [Group(n, (spl / f"{n}.xml",), LABEL_QUESTIONS / f"{n}.jsonl") for n in ("humira", "lipitor", "haloperidol", "cough")]
+    out += [Group(n, (spl / f"{n}.xml",), OWN_QUESTIONS / f"{n}.jsonl") for n in ("edecrin", "rogaine")]
+    out.append(Group("lenalidomide", (ROOT / "corpus",), SHARED / "eval" / "lenalidomide-dev.jsonl"))
+    out.append(Group("tac", (SHARED / "labels" / "tac2017-train",), OWN_QUESTIONS / "tac2017.jsonl"))
+    out.append(Group("medquad", (SHARED / "benchmarks" / "medquad-cancergov" / "corpus",),
+                     SHARED / "benchmarks" / "medquad-cancergov" / "questions.jsonl", units=False))
+    return out
+
+
+# ---------- logistic regression ----------
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, weight: np.ndarray | None = None,
+                 iterations: int = 50) -> tuple[np.ndarray, float]:
+    """Weights and bias (in the raw feature scale) of an L2-regularized logistic regression,
+    fitted by Newton's method on standardized features."""
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    std[std < 1e-9] = 1.0
+    z = np.column_stack([(x - mean) / std, np.ones(len(x))])
+    w = np.zeros(z.shape[1])
+    sample = np.ones(len(x)) if weight is None else weight
+    penalty = np.full(z.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
+        grad = z.T @ (sample * (p - y)) + penalty * w
+        hess = (z * (sample * p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    weights = w[:-1] / std
+    return weights, float(w[-1] - (weights * mean).sum())
+
+
+def fit_listwise(groups_x: list[np.ndarray], groups_y: list[np.ndarray], l2: float = 1.0,
+                 iterations: int = 50) -> np.ndarray:
+    """Weights (raw feature scale) of a conditional logit: within each question, a softmax
+    over its candidates should put its mass on the right ones (the target spreads evenly
+    over them). Newton's method on standardized features; no bias (it cancels)."""
+    allx = np.vstack(groups_x)
+    mean, std = allx.mean(axis=0), allx.std(axis=0)
+    std[std < 1e-9] = 1.0
+    zs = [(x - mean) / std for x in groups_x]
+    targets = [y / y.sum() for y in groups_y]
+    def loss(w: np.ndarray) -> float:
+        total = 0.5 * l2 * float(w @ w)
+        for z, t in zip(zs, targets, strict=True):
+            s = z @ w
+            total += float(np.log(np.exp(s - s.max()).sum()) + s.max() - t @ s)
+        return total
+
+    w = np.zeros(allx.shape[1])
+    current = loss(w)
+    for _ in range(iterations):
+        grad, hess = l2 * w, np.diag(np.full(len(w), l2))
+        for z, t in zip(zs, targets, strict=True):
+            s = z @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            mu = p @ z
+            grad += mu - t @ z
+            hess += (z * p[:, None]).T @ z - np.outer(mu, mu)
+        step = np.linalg.solve(hess, grad)
+        scale = 1.0
+        while scale > 1e-4 and loss(w - scale * step) > current:  # backtracking: Newton may overshoot
+            scale /= 2
+        w = w - scale * step
+        new = loss(w)
+        if current - new < 1e-7:
+            break
+        current = new
+    return w / std
+
+
+def listwise_model(features: tuple[str, ...], groups_x, groups_y) -> LinearModel:
+    kept = [(x, y) for x, y in zip(groups_x, groups_y, strict=True) if y.any()]
+    w = fit_listwise([x for x, _ in kept], [y for _, y in kept])
+    return LinearModel(features, tuple(float(v) for v in w), 0.0)
+
+
+def model_of(features: tuple[str, ...], x: np.ndarray, y: np.ndarray, weight=None) -> LinearModel:
+    if y.min() == y.max():
+        raise ValueError(f"cannot fit {features}: all labels are {y[0]}")
+    w, b = fit_logistic(x, y, weight=weight)
+    return LinearModel(features, tuple(float(v) for v in w), b)
+
+
+# ---------- labels of candidates ----------
+
+def unit_is_answer(text: str, reference: str) -> bool:
+    """A unit is part of the answer when it holds half the reference, or when it lies inside
+    the reference (70% of its tokens are the reference's)."""
+    tokens = normalize_answer(text).split()
+    if not tokens or not reference:
+        return False
+    inside = containment(reference, text)  # share of the unit's tokens found in the reference
+    return containment(text, reference) >= 0.5 or (inside >= 0.7 and len(tokens) >= 3)
+
+
+def chunk_is_answer(case: dict, doc_id: str, section: str, text: str) -> bool:
+    sources = tuple(case.get("sources") or ())
+    if case.get("answer") and case.get("_verbatim", True):
+        docs = {s.partition("#")[0] for s in sources}
+        return (not docs or doc_id in docs) and containment(text, case["answer"]) >= 0.5
+    return bool(sources) and source_matches(doc_id, section, sources)
+
+
+# ---------- collection ----------
+
+@dataclass
+class Loaded:
+    group: Group
+    pipeline: object
+    cases: list[dict]
+
+
+def load_group(group: Group) -> Loaded:
+    index_dir = OUT / "index" / group.name
+    build_index(IngestConfig(corpus_paths=group.corpus, index_dir=index_dir), progress=False)
+    pipeline = load_pipeline(QAConfig(index_dir=index_dir))
+    cases = []
+    for line in group.questions.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            case = json.loads(line)
+            # lenalidomide's references paraphrase the text: judged by their source section
+            case["_verbatim"] = group.name != "lenalidomide"
+            case.setdefault("answerable", True)
+            cases.append(case)
+    seen, unique = set(), []
+    for case in cases:  # medquad repeats ids; keep the first
+        if case["id"] not in seen:
+            seen.add(case["id"])
+            unique.append(case)
+    return Loaded(group, pipeline, unique)
+
+
+def question_inputs(loaded: Loaded):
+    """(focus, qvec, candidate rows, signals, raw bm25) per case, computed once."""
+    p = loaded.pipeline
+    questions = [c["question"] for c in loaded.cases]
+    focuses = [analyze_question(q, p.drug_names, p.drug_docs, p.vocabulary) for q in questions]
+    qvecs = p.encoder.encode([f.expanded for f in focuses], batch_size=64)
+    _, dense_rows = p.index.dense.search(np.ascontiguousarray(qvecs, dtype=np.float32),
+                                         min(p.config.k_candidates, len(p.index.chunks)))
+    out = []
+    for f, v, d in zip(focuses, qvecs, dense_rows, strict=True):
+        rows, signals, bm25 = p.retriever.candidate_signals(v, f.expanded, d, f.drug_docs, f.intents)
+        out.append((f, v, rows, signals, bm25))
+    return out
+
+
+def hits_of(rows, signals, bm25, model: LinearModel) -> list[Hit]:
+    fused = model.scores(signals)
+    order = np.argsort(-fused, kind="stable")
+    return [Hit(int(rows[j]), float(fused[j]), float(signals[j, 0]), float(bm25[j]), float(signals[j, 2]),
+                float(signals[j, 3]), float(signals[j, 4])) for j in order]
+
+
+def chunk_data(loaded: Loaded, inputs) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per answerable question with an answer among its candidates: chunk signals and labels."""
+    xs, ys = [], []
+    chunks = loaded.pipeline.index.chunks
+    for case, (_, _, rows, signals, _) in zip(loaded.cases, inputs, strict=True):
+        if not case["answerable"] or not len(rows):
+            continue
+        y = np.array([chunk_is_answer(case, chunks[r].doc_id, chunks[r].section, chunks[r].text) for r in rows], float)
+        if not y.any():
+            continue
+        xs.append(signals)
+        ys.append(y)
+    return xs, ys
+
+
+def unit_data(loaded: Loaded, inputs, chunk_model: LinearModel, config: QAConfig):
+    """Per case: scored units (features) under chunk_model, and each unit's label."""
+    p = loaded.pipeline
+    out = []
+    for case, (focus, qvec, rows, signals, bm25) in zip(loaded.cases, inputs, strict=True):
+        hits = hits_of(rows, signals, bm25, chunk_model)
+        units = score_units(qvec, focus, hits, p.corpus, config) if hits else []
+        labels = []
+        for u in units:
+            s = p.index.sentences[u.row]
+            if not case["answerable"]:
+                labels.append(False)
+            elif case["_verbatim"]:
+                labels.append(unit_is_answer(s.text, case.get("answer", "")))
+            else:
+                labels.append(source_matches(s.doc_id, s.section, tuple(case.get("sources") or ()))
+                              and containment(s.text, case.get("answer", "")) >= 0.3)
+        out.append((case, focus, hits, units, labels))
+    return out
+
+
+def answer_right(case: dict, texts: list[str], sections: list[tuple[str, str]]) -> bool:
+    if not case["answerable"] or not texts:
+        return False
+    if case["_verbatim"]:
+        return containment(" ".join(texts), case.get("answer", "")) >= 0.5
+    return any(source_matches(d, s, tuple(case.get("sources") or ())) for d, s in sections)
+
+
+# ---------- fitting ----------
+
+ADJACENT_GRID = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 1.01)
+MAX_LENGTH_RATIO = 2.0  # the judged bound is a median of 2.5x the reference; keep a margin
+
+
+def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
+    """Chunk, unit and confidence models and both thresholds, fitted on `train`."""
+    cx, cy = [], []
+    for t in train:
+        xs, ys = chunk_data(t, inputs[t.group.name])
+        cx += xs
+        cy += ys
+    chunk = listwise_model(CHUNK_FEATURES, cx, cy)
+    base = QAConfig()
+    per_group = {t.group.name: unit_data(t, inputs[t.group.name], chunk, base) for t in train if t.group.units}
+    ux, uy = [], []
+    for rows in per_group.values():
+        for case, _, _, units, labels in rows:
+            if not units or not case["answerable"] or not any(labels):
+                continue
+            ux.append(np.array([[u.features[f] for f in UNIT_FEATURES] for u in units]))
+            uy.append(np.array(labels, float))
+    unit = listwise_model(UNIT_FEATURES, ux, uy)
+    config = replace(base, chunk_model=chunk, unit_model=unit)
+    rescored = {g: [(case, focus, hits, with_shares([replace_score(u, unit) for u in units]))
+                    for case, focus, hits, units, _ in rows] for g, rows in per_group.items()}
+    adjacent = best_adjacent(train, rescored, config)
+    config = replace(config, adjacent_threshold=adjacent)
+    cx, cy, cw = [], [], []
+    for t in train:
+        if t.group.name not in rescored:
+            continue
+        rows = rescored[t.group.name]
+        n_ans = max(sum(1 for c, *_ in rows if c["answerable"]), 1)
+        n_un = max(sum(1 for c, *_ in rows if not c["answerable"]), 1)
+        for case, focus, hits, units in rows:
+            if not units:
+                continue
+            chosen = choose_units(units, t.pipeline.corpus, config)
+            sents = [t.pipeline.index.sentences[u.row] for u in chosen]
+            feats = confidence_features(units, focus, hits, t.pipeline.corpus)
+            cx.append([feats[f] for f in CONFIDENCE_FEATURES])
+            cy.append(answer_right(case, [s.text for s in sents], [(s.doc_id, s.section) for s in sents]))
+            # answerable and unanswerable questions weigh the same in total within each group
+            cw.append(0.5 / (n_ans if case["answerable"] else n_un))
+    cx, cy, cw = np.array(cx), np.array(cy, float), np.array(cw)
+    conf = model_of(CONFIDENCE_FEATURES, cx, cy, cw)
+    probs = 1 / (1 + np.exp(-conf.scores(cx)))
+    answerable = np.array([c["answerable"] for t in train if t.group.name in rescored
+                           for c, _, _, u in rescored[t.group.name] if u])
+    threshold = best_threshold(probs, cy.astype(bool), answerable, cw)
+    return {"chunk": chunk, "unit": unit, "confidence": conf, "abstain_threshold": threshold,
+            "adjacent_threshold": adjacent}
+
+
+def replace_score(unit, model: LinearModel):
+    return replace(unit, score=model.score(unit.features))
+
+
+def best_adjacent(train: list[Loaded], rescored: dict, config: QAConfig) -> float:
+    """The adjacent-unit threshold giving the most answers that hold the reference, among
+    those whose median answer is at most MAX_LENGTH_RATIO times the reference."""
+    best, best_value = 1.01, -1.0
+    for threshold in ADJACENT_GRID:
+        cfg = replace(config, adjacent_threshold=threshold)
+        hits, ratios = [], []
+        for t in train:
+            for case, _, _, units in rescored.get(t.group.name, ()):
+                if not case["answerable"] or not units or not case["_verbatim"]:
+                    continue
+                text = " ".join(t.pipeline.index.sentences[u.row].text for u in choose_units(units, t.pipeline.corpus, cfg))
+                hits.append(containment(text, case.get("answer", "")) >= 0.5)
+                ratios.append(len(text) / max(len(case.get("answer", "")), 1))
+        value = float(np.mean(hits)) if hits else 0.0
+        if statistics.median(ratios or [0]) <= MAX_LENGTH_RATIO and value > best_value:
+            best, best_value = threshold, value
+    return best
+
+
+def best_threshold(probs: np.ndarray, right: np.ndarray, answerable: np.ndarray, weight: np.ndarray) -> float:
+    """The confidence threshold maximizing weighted balanced accuracy: an answerable question
+    counts when answered right, an unanswerable one when abstained."""
+    best_t, best_v = 0.5, -1.0
+    for t in np.unique(np.round(probs, 3)):
+        answer = probs >= t
+        good = np.where(answerable, answer & right, ~answer)
+        v = float((weight * good).sum())
+        if v > best_v:
+            best_t, best_v = float(t), v
+    return best_t
+
+
+# ---------- held-out evaluation ----------
+
+def evaluate_group(loaded: Loaded, fitted: dict, out_dir: Path) -> dict:
+    cfg = replace(loaded.pipeline.config, chunk_model=fitted["chunk"], unit_model=fitted["unit"],
+                  confidence_model=fitted["confidence"], abstain_threshold=fitted["abstain_threshold"],
+                  adjacent_threshold=fitted["adjacent_threshold"])
+    pipeline = loaded.pipeline.with_config(**{k: getattr(cfg, k) for k in (
+        "chunk_model", "unit_model", "confidence_model", "abstain_threshold", "adjacent_threshold")})
+    summary = run_evaluation(pipeline, loaded.group.questions, out_dir)
+    rows = [json.loads(line) for line in (out_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    answerable = [r for r in rows if r["expected"]["answerable"]]
+    unanswerable = [r for r in rows if not r["expected"]["answerable"]]
+    with_ref = [r for r in answerable if r["expected"]["answer"]]
+    right = [r for r in with_ref if not r["abstained"] and r["metrics"].get("answer_containment", 0) >= 0.5]
+    ratios = [len(r["answer"]) / max(len(r["expected"]["answer"]), 1) for r in right]
+    m = summary["metrics"]
+    return {"questions": len(rows), "answerable": len(answerable), "unanswerable": len(unanswerable),
+            "answered_with_reference": round(len(right) / len(with_ref), 3) if with_ref else None,
+            "answerable_answered": m.get("answerable_accuracy"),
+            "unanswerable_abstained": m.get("unanswerable_accuracy"),
+            "citation_recall": m.get("citation_recall"), "section_recall@1": m.get("section_recall@1"),
+            "recall@1": m.get("recall@1"),
+            "median_length_ratio": round(statistics.median(ratios), 2) if ratios else None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.fit", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--groups", nargs="*", help="only these groups (default: all)")
+    parser.add_argument("--write", action="store_true", help="fit on all groups and write qa/data/fitted.json")
+    parser.add_argument("--no-holdout", action="store_true", help="skip the leave-one-group-out evaluation")
+    args = parser.parse_args(argv)
+    chosen = [g for g in groups() if not args.groups or g.name in args.groups]
+    started = time.perf_counter()
+    loaded = []
+    for g in chosen:
+        print(f"loading {g.name} ...", file=sys.stderr, flush=True)
+        loaded.append(load_group(g))
+    inputs = {t.group.name: question_inputs(t) for t in loaded}
+    report: dict = {"groups": {}, "held_out": {}}
+    if not args.no_holdout:
+        for held in loaded:
+            train = [t for t in loaded if t is not held]
+            fitted = fit_all(train, inputs)
+            result = evaluate_group(held, fitted, OUT / "held-out" / held.group.name)
+            result["thresholds"] = {"abstain": round(fitted["abstain_threshold"], 3),
+                                    "adjacent": fitted["adjacent_threshold"]}
+            report["held_out"][held.group.name] = result
+            print(held.group.name, json.dumps(result), file=sys.stderr, flush=True)
+    if args.write:
+        fitted = fit_all(loaded, inputs)
+        data = {"procedure": "python -m bench.fit --write (bench/fit.py); held-out figures in bench/FIT.md",
+                "fitted_on": [g.name for g in chosen],
+                **{k: fitted[k].to_dict() for k in ("chunk", "unit", "confidence")},
+                "abstain_threshold": round(fitted["abstain_threshold"], 4),
+                "adjacent_threshold": fitted["adjacent_threshold"]}
+        FITTED_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        report["fitted"] = data
+        print(f"wrote {FITTED_FILE}", file=sys.stderr)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(report["held_out"], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
