@@ -36,8 +36,8 @@ SUMMARY_OPENERS = re.compile(r"^\s*(?:in conclusion|in summary|to summari[sz]e|t
                              re.IGNORECASE)
 UNIT_FEATURES = ("cos", "context_cos", "cos_gap", "passage_gap", "passage_rank", "coverage", "context_coverage", "heading_cos",
                  "intent", "log_words", "table_row", "lead_in", "cross_ref", "summary", "bm25", "neighbor")
-CONFIDENCE_FEATURES = ("best_unit", "best_share", "unit_margin", "context_coverage", "best_cos", "top_dense", "unknown_terms",
-                       "intent_mismatch", "log_terms")
+CONFIDENCE_FEATURES = ("best_unit", "best_share", "unit_margin", "context_coverage", "best_cos", "top_dense",
+                       "unknown_terms", "rarest_missing", "other_drug", "intent_mismatch", "log_terms")
 # A unit that is nearly all cross-reference ("[see Dosage (2.1)]") is never quoted alone.
 MAX_CROSS_REF_SHARE = 0.8
 NO_PASSAGES = "no passage of the library matches the question"
@@ -116,6 +116,17 @@ def unknown_share(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], voc
     return absent / sum(weights)
 
 
+def rarest_missing(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], stems: set[str]) -> float:
+    """1.0 when the question's most specific term (highest IDF; unknown to the corpus counts
+    as the rarest) is absent from stems: "hidradenitis" in a question the passages never
+    mention is the point of the question."""
+    if not terms:
+        return 0.0
+    max_idf = max(idf.values(), default=1.0)
+    rarest = max(terms, key=lambda group: idf.get(group[0], max_idf))
+    return float(not any(t in stems for t in rarest))
+
+
 def candidate_rows(hits: list[Hit], corpus: CorpusView, k: int) -> dict[int, tuple[int, bool]]:
     """Sentence row -> (rank of its best passage among the top k, whether it only borders one).
 
@@ -189,8 +200,8 @@ def score_units(qvec: np.ndarray, focus: QuestionFocus, hits: list[Hit], corpus:
 
 def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig) -> list[ScoredUnit]:
     """The best quotable unit (not a table's header row, not a bare cross-reference), the
-    item its lead-in introduces, then the next best units of its section while their
-    softmax share reaches config.adjacent_threshold, up to config.max_answer_units; best first."""
+    item its lead-in introduces, then the next best units while their softmax share
+    reaches config.adjacent_threshold, up to config.max_answer_units; best first."""
     quotable = [u for u in scored if u.features["cross_ref"] < MAX_CROSS_REF_SHARE and not is_header_row(corpus, u.row)]
     if not quotable:
         return []
@@ -202,8 +213,7 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
     for unit in quotable[1:]:
         if len(chosen) >= config.max_answer_units or unit.share < config.adjacent_threshold:
             break
-        if corpus.same_section(unit.row, best.row):
-            chosen[unit.row] = unit
+        chosen[unit.row] = unit
     return sorted(chosen.values(), key=lambda u: (-u.score, u.row))
 
 
@@ -220,6 +230,8 @@ def confidence_features(scored: list[ScoredUnit], focus: QuestionFocus, hits: li
         "best_unit": best.score, "best_share": best.share, "unit_margin": best.score - second,
         "context_coverage": term_coverage(focus.terms, corpus.idf, context), "best_cos": best.features["cos"],
         "top_dense": hits[0].dense, "unknown_terms": unknown_share(focus.terms, corpus.idf, corpus.vocabulary),
+        "rarest_missing": rarest_missing(focus.terms, corpus.idf, context),
+        "other_drug": float(bool(focus.unknown_drugs or focus.partner_drugs)),
         "intent_mismatch": float(intents_disagree(focus.intents, heading_intents(sentence.section))),
         "log_terms": math.log1p(len(focus.terms)),
     }

@@ -30,14 +30,14 @@ class QAConfig:
     k_passages: int = 5  # ranked chunks returned
     k_documents: int = 10
     k_answer_passages: int = 5  # passages whose units (and their neighbours) may be quoted
-    max_answer_units: int = 3
+    max_answer_units: int = field(default_factory=_fitted("max_answer_units"))
     # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, BM25 / best BM25,
     # cosine with "title: heading (section name)", intent match, title words in the question).
     chunk_model: LinearModel = field(default_factory=_fitted("chunk"))
     unit_model: LinearModel = field(default_factory=_fitted("unit"))
     confidence_model: LinearModel = field(default_factory=_fitted("confidence"))
     abstain_threshold: float = field(default_factory=_fitted("abstain_threshold"))  # answer iff confidence >= it
-    adjacent_threshold: float = field(default_factory=_fitted("adjacent_threshold"))  # an adjacent unit joins
+    adjacent_threshold: float = field(default_factory=_fitted("adjacent_threshold"))  # a further unit joins
     max_question_chars: int = MAX_QUESTION_CHARS
 
     def __post_init__(self) -> None:
