@@ -4,8 +4,13 @@ pypdf gives one line per printed line, so a paragraph arrives wrapped at the pag
 width. Lines are re-joined into paragraphs (a sentence must not be split in two by
 a line break) and heading lines are recognised by type: a line set in a larger or
 bold font than the page's body text that also passes the plain-text heading test
-(`is_plain_heading`: short, no sentence punctuation). Headings get blank lines around
-them, so the stored text reads like a plain-text monograph.
+(`is_plain_heading`: short, no sentence punctuation; a numbered label heading such as
+"2.2 Heterozygous Familial Hypercholesterolemia in Pediatric Patients (10-17 years of
+age)" may be longer and wrap onto a second line). Headings get blank lines around them,
+so the stored text reads like a plain-text monograph. A paragraph running on to the next
+page is joined across the page break, and page furniture ("Reference ID: 3378512", "Page
+3 of 40") is dropped. Label structure (Highlights, Contents, numbered sections) is read
+from this text by `pdf_label`.
 """
 
 from __future__ import annotations
@@ -14,12 +19,21 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from .pdf_label import is_label_heading
 from .sections import is_plain_heading
 
 # A heading is set at least 15% larger than the body text (11 pt body -> 12.65 pt).
 HEADING_SIZE_RATIO = 1.15
 PAGE_GAP = "\n\n"
+MAX_NUMBERED_TITLE_CHARS = 200
+# A numbered heading line this long may wrap: the next line in the same type continues it.
+WRAPPED_HEADING_CHARS = 50
 _LIST_ITEM = re.compile(r"^(?:[-*\u2022\u2013\u25aa]|\d{1,3}[.)])\s")
+# Printed on every page by Drugs@FDA and most label producers; never part of the text.
+_PAGE_FURNITURE = re.compile(r"^(?:Reference ID:\s*\d+|Page \d+ of \d+)$", re.IGNORECASE)
+# "5.1 Hepatotoxicity", "2 DOSAGE AND ADMINISTRATION": a line of its own even when not set in bold.
+_NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+[A-Z]")
+_SUBSECTION_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\s+[A-Z]")
 
 
 def extract_pdf(path: Path) -> tuple[str, list[tuple[int, int, str]], tuple[tuple[int, int], ...]]:
@@ -35,14 +49,18 @@ def extract_pdf(path: Path) -> tuple[str, list[tuple[int, int, str]], tuple[tupl
     except PyPdfError as err:
         raise ValueError(f"not a readable PDF ({err})") from None
     parts, headings, starts, pos = [], [], [], 0
+    previous: tuple[str, bool, bool] | None = None  # the last line written: (text, heading, stands alone)
     for number, lines in enumerate(pages, 1):
         if not lines:
             continue
-        if parts:
-            parts.append(PAGE_GAP)
-            pos += len(PAGE_GAP)
+        if previous:
+            # A paragraph running on to the next page is one paragraph: "... non-biologic" + "DMARDs."
+            runs_on = not previous[2] and not lines[0][2] and _continues(previous[0], lines[0][0])
+            gap = ("" if previous[0].endswith("-") else " ") if runs_on else PAGE_GAP
+            parts.append(gap)
+            pos += len(gap)
         starts.append((pos, number))
-        for i, (line, heading) in enumerate(lines):
+        for i, (line, heading, _) in enumerate(lines):
             if i:
                 gap = "\n\n" if heading or lines[i - 1][1] else "\n"
                 parts.append(gap)
@@ -51,11 +69,12 @@ def extract_pdf(path: Path) -> tuple[str, list[tuple[int, int, str]], tuple[tupl
                 headings.append((pos, pos + len(line), line))
             parts.append(line)
             pos += len(line)
+        previous = lines[-1]
     return "".join(parts) + ("\n" if parts else ""), headings, tuple(starts)
 
 
-def _page_lines(page) -> list[tuple[str, bool]]:
-    """[(line, is heading)] of one page, wrapped lines joined into paragraphs."""
+def _page_lines(page) -> list[tuple[str, bool, bool]]:
+    """[(line, is heading, stands alone)] of one page, wrapped lines joined into paragraphs."""
     fragments: list[tuple[str, float, bool]] = []
 
     def visit(text, cm, tm, font, size):
@@ -66,19 +85,53 @@ def _page_lines(page) -> list[tuple[str, bool]]:
     text = page.extract_text(visitor_text=visit) or ""
     styled = _styled_lines(fragments)
     body = _body_style(styled)
-    lines: list[tuple[str, bool]] = []
+    lines: list[tuple[str, bool, bool]] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = " ".join(raw.split())
-        if not line:
+        if not line or _PAGE_FURNITURE.match(line):
             continue
         style = styled.get(line)
-        heading = bool(style and body and _stands_out(style, body) and is_plain_heading(line))
-        if lines and not heading and not lines[-1][1] and _continues(lines[-1][0], line):
+        stands_out = bool(style and body and _stands_out(style, body))
+        if stands_out and lines and _wraps_heading(lines[-1], styled.get(lines[-1][0]), line, style):
+            lines[-1] = (f"{lines[-1][0]} {line}", True, True)
+            continue
+        heading = stands_out and (is_plain_heading(line) or _numbered_title(line))
+        alone = heading or _stands_alone(line)
+        if lines and not alone and not lines[-1][2] and _continues(lines[-1][0], line):
             joiner = "" if lines[-1][0].endswith("-") else " "
-            lines[-1] = (lines[-1][0] + joiner + line, False)
+            lines[-1] = (lines[-1][0] + joiner + line, False, False)
         else:
-            lines.append((line, heading))
+            lines.append((line, heading, alone))
     return lines
+
+
+def _stands_alone(line: str) -> bool:
+    """A label heading line, never joined to the lines around it, so that it stays a line of
+    its own when the PDF does not set it in bold: a subsection number ("5.1 Hepatotoxicity"),
+    or capitals with a section number or a label section name ("2 DOSAGE AND ADMINISTRATION",
+    "FULL PRESCRIBING INFORMATION", "MEDICATION GUIDE"). Other short capitals lines may be a
+    wrapped all-capitals paragraph, and "15 Days after ..." a wrapped sentence."""
+    if not is_plain_heading(line):
+        return False
+    if _SUBSECTION_HEADING.match(line):
+        return True
+    return line.isupper() and (bool(_NUMBERED_HEADING.match(line)) or is_label_heading(line))
+
+
+def _wraps_heading(previous: tuple[str, bool, bool], previous_style, line: str, style) -> bool:
+    """line is the second printed line of a long numbered heading: same type, not a heading
+    of its own. "2.1 Hyperlipidemia (Heterozygous Familial and Nonfamilial) and Mixed" +
+    "Dyslipidemia (Fredrickson Types IIa and IIb)"."""
+    text, heading, _ = previous
+    return (heading and style == previous_style and len(text) >= WRAPPED_HEADING_CHARS
+            and bool(_NUMBERED_HEADING.match(text)) and not _NUMBERED_HEADING.match(line)
+            and len(text) + 1 + len(line) <= MAX_NUMBERED_TITLE_CHARS and line[-1] not in ".,;:")
+
+
+def _numbered_title(line: str) -> bool:
+    """A numbered heading longer than a plain heading may be: "2.2 Heterozygous Familial
+    Hypercholesterolemia in Pediatric Patients (10-17 years of age)". Only with a heading style."""
+    return bool(_NUMBERED_HEADING.match(line)) and len(line) <= MAX_NUMBERED_TITLE_CHARS and line[-1] not in ".,;:"
 
 
 def _styled_lines(fragments) -> dict[str, tuple[float, bool]]:

@@ -2,23 +2,31 @@
 
 Both extractors return text laid out like a plain-text monograph: one block (paragraph,
 list item, table row, heading) per line, headings between blank lines, so the sentence
-splitter never joins two blocks and `Section` offsets point into that text.
+splitter never joins two blocks and `Section` offsets point into that text. A PDF that is
+an FDA prescribing-information label gets its sections from `pdf_label.read_label`: the
+numbered sections of the full text only, with their LOINC codes.
 """
 
 from __future__ import annotations
 
 from .chunking import page_of
 from .documents import SourceFile, make_document
+from .drugs import detect_drug_names
+from .pdf_label import LabelLayout, read_label
 from .records import Document, Section
 
 
 def load_rich(source: SourceFile, meta: dict) -> Document:
     """One Document from an .html/.htm/.pdf file; ValueError("no text ...") when empty."""
     suffix = source.path.suffix.lower()
+    label = None
     if suffix == ".pdf":
         from .pdf_text import extract_pdf
 
         text, headings, pages = extract_pdf(source.path)
+        label = read_label(text, headings, pages)
+        if label:
+            meta = _label_meta(label, text, meta)
     elif suffix in (".html", ".htm"):
         from .html_text import extract_html
 
@@ -32,7 +40,7 @@ def load_rich(source: SourceFile, meta: dict) -> Document:
         kind = "PDF (scanned or image-only pages?)" if suffix == ".pdf" else "HTML after dropping scripts and navigation"
         raise ValueError(f"no text in this {kind}")
     title = str(meta.get("title") or text.lstrip().split("\n", 1)[0].strip()[:200])
-    sections = sections_from_headings(text, headings, title, pages)
+    sections = label.sections if label else sections_from_headings(text, headings, title, pages)
     return make_document(source.rel_id, text, markdown=False, meta=meta, source_path=str(source.path),
                          sections=sections, pages=pages)
 
@@ -52,3 +60,12 @@ def sections_from_headings(text: str, headings: list[tuple[int, int, str]], titl
         sections.append(Section(heading, body_start, body_end, page_of(pages, body_start)))
     return tuple(sections)
 
+
+def _label_meta(label: LabelLayout, text: str, meta: dict) -> dict:
+    """Title, date and drug names (generic + brand) read from a label's Highlights; the
+    sidecar's own values win."""
+    found = {"title": label.title, "date": label.date}
+    if label.title and label.brand:
+        names = detect_drug_names(label.title, text)
+        found["drugs"] = [*names, label.brand] if label.brand.lower() not in map(str.lower, names) else list(names)
+    return {**{k: v for k, v in found.items() if v}, **meta}

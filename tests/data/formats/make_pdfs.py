@@ -30,6 +30,49 @@ MONOGRAPH = [
 ]
 
 
+# An FDA-style label printed without any bold or larger type (every line 9 or 10 pt
+# Helvetica), so only the wording tells Highlights, Contents, numbered headings and the
+# address apart; the 2.2 paragraph runs on to page 3 across the "Reference ID" footer.
+_FOOTER = (9, False, "Reference ID: 5400001")
+PLAIN_LABEL = [
+    [(9, False, "HIGHLIGHTS OF PRESCRIBING INFORMATION"),
+     (9, False, "These highlights do not include all the information needed to use"),
+     (9, False, "ZENTRA safely and effectively. See full prescribing information for ZENTRA."),
+     (9, False, "ZENTRA (zentrodomide) capsules, for oral use"),
+     (9, False, "Initial U.S. Approval: 2019"),
+     (9, False, "----------------------DOSAGE AND ADMINISTRATION----------------------"),
+     (9, False, "Take 15 mg once daily on days 1 to 21 of each 28-day cycle (2.1)."),
+     (9, False, "Revised: 6/2024"),
+     (9, False, "FULL PRESCRIBING INFORMATION: CONTENTS*"),
+     (9, False, "1 INDICATIONS AND USAGE"),
+     (9, False, "2 DOSAGE AND ADMINISTRATION"),
+     (9, False, "2.1 Recommended Dosage"),
+     (9, False, "2.2 Dosage Modifications for Renal Impairment"),
+     (9, False, "12 CLINICAL PHARMACOLOGY"),
+     (9, False, "12.1 Mechanism of Action"),
+     _FOOTER],
+    [(10, False, "FULL PRESCRIBING INFORMATION"),
+     (10, False, "1 INDICATIONS AND USAGE"),
+     (10, False, "ZENTRA is indicated for the treatment of adults with multiple"),
+     (10, False, "myeloma who have received at least one prior therapy."),
+     (10, False, "2 DOSAGE AND ADMINISTRATION"),
+     (10, False, "2.1 Recommended Dosage"),
+     (10, False, "The recommended dosage of ZENTRA is 15 mg orally once daily on"),
+     (10, False, "days 1 to 21 of each 28-day cycle."),
+     (10, False, "2.2 Dosage Modifications for Renal Impairment"),
+     (10, False, "For patients with a creatinine clearance of 30 to 60 mL/min, the"),
+     _FOOTER],
+    [(10, False, "recommended dosage is 10 mg once daily."),
+     (10, False, "12 CLINICAL PHARMACOLOGY"),
+     (10, False, "12.1 Mechanism of Action"),
+     (10, False, "Zentrodomide binds cereblon and degrades the transcription factors Ikaros and Aiolos."),
+     (10, False, "Manufactured for: Example Oncology Inc."),
+     (10, False, "Springfield, NJ 07081"),
+     (10, False, "Revised: 06/2024"),
+     _FOOTER],
+]
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
@@ -68,3 +111,4 @@ def write_pdf(path: Path, pages) -> None:
 if __name__ == "__main__":
     write_pdf(HERE / "zentrodomide.pdf", MONOGRAPH)
     write_pdf(HERE / "blank.pdf", [[]])
+    write_pdf(HERE / "plain-label.pdf", PLAIN_LABEL)
