@@ -2,12 +2,22 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test test-quick index eval bench lint clean
+.PHONY: run test test-quick index eval bench lint clean prerequisites test-prerequisites
+
+# Python 3.11 with venv; `make test` also needs Chromium. Installed with apt-get when run
+# as root, otherwise one message says what to install before anything else runs.
+prerequisites:
+	@sh scripts/prerequisites.sh "$(PYTHON)"
+
+test-prerequisites:
+	@sh scripts/prerequisites.sh "$(PYTHON)" browser
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,16 +25,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-index: $(VENV)/.installed
+index: prerequisites $(VENV)/.installed
 	$(PY) -m ingest corpus/ --index index
 
-run: $(VENV)/.installed  # app.py builds index/ itself when missing or stale
+run: prerequisites $(VENV)/.installed  # app.py builds index/ itself when missing or stale
 	$(PY) app.py
 
-test: $(VENV)/.installed
+test: test-prerequisites $(VENV)/.installed
 	$(PY) -m pytest
 
-test-quick: $(VENV)/.installed
+test-quick: prerequisites $(VENV)/.installed
 	$(PY) -m pytest -m "not slow and not browser"
 
 eval: index
@@ -37,4 +47,4 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 
 clean:
-	rm -rf index eval-out bench/out .pytest_cache
+	rm -rf index .index.* eval-out bench/out .pytest_cache

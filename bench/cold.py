@@ -116,10 +116,9 @@ def _answers(url: str, question: str) -> bool:
 def ingest(corpus: Path, index: Path, baseline_out: Path) -> dict[str, ChildRun | int]:
     """A full build into an empty folder (no vectors to reuse), then the baseline's
     embedding of the same chunk texts into a flat index."""
-    if index.exists():
-        import shutil
+    from ingest.store import remove_index
 
-        shutil.rmtree(index)
+    remove_index(index)
     product = run_child([PY, "-m", "ingest", str(corpus), "--index", str(index), "--quiet"])
     if product.returncode != 0:
         raise RuntimeError(f"python -m ingest {corpus} exited with {product.returncode}")

@@ -1,4 +1,8 @@
-"""python -m ingest [PATH ...] [--index DIR] [--force]"""
+"""python -m ingest [PATH ...] [--index DIR] [--force] [--strict]
+
+Exit codes: 0 indexed (or up to date), 1 with --strict when a file or record was
+skipped, 2 no usable corpus.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, default=Path("index"), help="index directory (default: index/)")
     parser.add_argument("--force", action="store_true", help="rebuild even when the index is current")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when any file or collection record was skipped (the index is still written)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
     config = IngestConfig(corpus_paths=tuple(args.paths), index_dir=args.index)
@@ -30,6 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     if report.rebuilt:
         print(f"rebuilding {args.index}/: {'; '.join(report.reasons)}", file=sys.stderr)
     print(report.summary())
+    skipped = report.skipped + report.skipped_records
+    if args.strict and skipped:
+        if not report.rebuilt:  # this run printed no warnings: list what the index lacks
+            for message in skipped:
+                print(f"warning: {message}", file=sys.stderr)
+        print(f"error: --strict: {len(report.skipped)} files and {len(report.skipped_records)} records were skipped",
+              file=sys.stderr)
+        return 1
     return 0
 
 

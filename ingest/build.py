@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import chunk_document
+from .collection import RecordError
 from .config import IngestConfig
 from .documents import CorpusError, SourceFile, discover, load_source
 from .lexical import analyze
@@ -53,14 +54,18 @@ class BuildReport:
     changed: int = 0
     removed: int = 0
     embedded: int = 0
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files left out, "file: skipped: reason"
+    skipped_records: list[str] = field(default_factory=list)  # collection records, "file:line: skipped: reason"
 
     def summary(self) -> str:
+        skips = f"{len(self.skipped)} files and {len(self.skipped_records)} records skipped"
         if not self.rebuilt:
-            return f"index is up to date ({self.documents} documents, {self.sections} sections, {self.chunks} chunks)"
+            built_with = f"; {skips} when it was built" if self.skipped or self.skipped_records else ""
+            return (f"index is up to date ({self.documents} documents, {self.sections} sections, "
+                    f"{self.chunks} chunks{built_with})")
         return (f"indexed {self.documents} documents, {self.sections} sections, {self.chunks} chunks "
                 f"in {self.seconds:.1f} s ({self.added} added, {self.changed} changed, {self.removed} removed; "
-                f"{self.embedded} texts embedded, {len(self.skipped)} files skipped)")
+                f"{self.embedded} texts embedded, {skips})")
 
 
 def stale_reasons(config: IngestConfig) -> list[str]:
@@ -96,8 +101,10 @@ def build_index(config: IngestConfig, force: bool = False, progress: bool = True
     """Build the index if missing or stale (or force); returns what was done."""
     reasons = ["forced"] if force else stale_reasons(config)
     if not reasons:
-        m = read_manifest(config.index_dir)["counts"]
-        return BuildReport(False, [], m["documents"], m["sections"], m["chunks"])
+        manifest = read_manifest(config.index_dir)
+        m = manifest["counts"]
+        return BuildReport(False, [], m["documents"], m["sections"], m["chunks"],
+                           skipped=manifest.get("skipped", []), skipped_records=manifest.get("skipped_records", []))
     started = time.perf_counter()
     sources = discover(config.corpus_paths)
     if not sources:
@@ -114,11 +121,13 @@ def build_index(config: IngestConfig, force: bool = False, progress: bool = True
         run = _Run(config, encoder, known, writer)
         run.ingest(sources, progress)
         if not writer.chunks:
-            raise CorpusError("the corpus yielded no sentences to index: " + "; ".join(run.skipped))
+            first_skips = (run.skipped + run.skipped_records)[:5]
+            raise CorpusError("the corpus yielded no sentences to index: " + "; ".join(first_skips))
         dense = _dense_index(writer.vectors["chunk"].view())
         report = BuildReport(True, reasons, writer.documents, run.sections, writer.chunks,
                              added=len(diff["added"]), changed=len(diff["changed"]),
-                             removed=len(diff["removed"]), embedded=run.embedded, skipped=run.skipped)
+                             removed=len(diff["removed"]), embedded=run.embedded, skipped=run.skipped,
+                             skipped_records=run.skipped_records)
         bm25 = run.bm25_index()
         report.seconds = time.perf_counter() - started
         writer.commit(_manifest(config, sources, report, writer, dense), dense, bm25)
@@ -139,8 +148,10 @@ def _manifest(config: IngestConfig, sources: list[SourceFile], report: BuildRepo
         "corpus_paths": [str(p) for p in config.corpus_paths],
         "sources": {str(s.path): s.sha256 for s in sources},
         "counts": {"documents": report.documents, "sections": report.sections, "sentences": writer.sentences,
-                   "chunks": report.chunks, "skipped_files": len(report.skipped)},
+                   "chunks": report.chunks, "skipped_files": len(report.skipped),
+                   "skipped_records": len(report.skipped_records)},
         "skipped": report.skipped,
+        "skipped_records": report.skipped_records,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(report.seconds, 2),
     }
@@ -164,7 +175,8 @@ class _Run:
         self.pending_texts = 0
         self.next_row = 0  # sentence row of the next document's first sentence
         self.seen: dict[str, str] = {}
-        self.skipped: list[str] = []
+        self.skipped: list[str] = []  # "file: skipped: reason", one per file left out
+        self.skipped_records: list[str] = []  # "file:line: skipped: reason", one per record left out
         self.sections = self.embedded = 0
         self.vocab: dict[str, int] = {}
         self.chunk_tokens: list[list[int]] = []  # ids share the vocab's int objects: 8 B per token
@@ -183,34 +195,54 @@ class _Run:
         bar.close()
 
     def _read(self, source: SourceFile) -> None:
-        """Queue the documents of one file; a file that fails is reported and the rest go on.
-
-        A collection (.jsonl/.csv) streams: its documents join batches as they are read,
-        and an error stops it at the failing record.
+        """Queue the documents of one file. A file that cannot be read is reported and
+        skipped; in a collection a bad record (a RecordError, a duplicate id, no
+        sentences) is reported as `file:line: skipped: reason` and the records after it go on.
         """
         docs = load_source(source)
         while True:
             try:
                 doc = next(docs, None)
-                if doc is None:
-                    return
-                if doc.doc_id in self.seen:
-                    raise ValueError(f"document id {doc.doc_id!r} already used by {self.seen[doc.doc_id]}")
-                sentences, chunks = chunk_document(doc, self.config.chunk_sentences, self.config.chunk_overlap,
-                                                   first_row=self.next_row)
-                if not chunks:
-                    raise ValueError(f"document {doc.doc_id!r} has no sentences")
-            except (OSError, ValueError) as err:
-                message = f"{source.path}: skipped: {err}"
-                log.warning(message)
-                self.skipped.append(message)
+            except (OSError, ValueError) as err:  # the file itself (records read before it stay)
+                self._skip(self.skipped, f"{source.path}: skipped: {err}")
                 return
-            self.seen[doc.doc_id] = str(source.path)
-            self.next_row += len(sentences)
-            self.pending.append((doc, sentences, chunks))
-            self.pending_texts += len(sentences) + len(chunks) + len(doc.sections)
+            if doc is None:
+                return
+            try:
+                if isinstance(doc, RecordError):
+                    raise doc
+                self._queue(doc)
+            except RecordError as err:
+                self._skip(self.skipped_records, f"{err.path}:{err.line}: skipped: {err.reason}")
+            except ValueError as err:  # a whole-file document
+                self._skip(self.skipped, f"{source.path}: skipped: {err}")
+                return
             if self.pending_texts >= BATCH_TEXTS:
                 self._flush()
+
+    def _queue(self, doc: Document) -> None:
+        where = _record_location(doc)
+        if doc.doc_id in self.seen:
+            self._reject(where, f"document id {doc.doc_id!r} already used by {self.seen[doc.doc_id]}")
+        sentences, chunks = chunk_document(doc, self.config.chunk_sentences, self.config.chunk_overlap,
+                                           first_row=self.next_row)
+        if not chunks:
+            self._reject(where, f"document {doc.doc_id!r} has no sentences")
+        self.seen[doc.doc_id] = doc.source_path or doc.doc_id
+        self.next_row += len(sentences)
+        self.pending.append((doc, sentences, chunks))
+        self.pending_texts += len(sentences) + len(chunks) + len(doc.sections)
+
+    @staticmethod
+    def _reject(where: tuple[str, int] | None, reason: str) -> None:
+        """A record of a collection is skipped alone; a whole-file document skips its file."""
+        if where is None:
+            raise ValueError(reason)
+        raise RecordError(where[0], where[1], reason)
+
+    def _skip(self, messages: list[str], message: str) -> None:
+        log.warning(message)
+        messages.append(message)
 
     def _flush(self) -> None:
         """Embed what the pending documents need and write them with their vectors."""
@@ -270,3 +302,12 @@ def _dense_index(vectors: np.ndarray):
         index.add(np.ascontiguousarray(vectors[lo: lo + 65_536], dtype=np.float32))
     index.hnsw.efSearch = HNSW_EF_SEARCH
     return index
+
+
+def _record_location(doc: Document) -> tuple[str, int] | None:
+    """(file, line) of a document that is one record of a collection, else None.
+
+    Collection loaders set source_path to "file:line" (whole files: just the path).
+    """
+    path, _, line = doc.source_path.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else None

@@ -8,7 +8,6 @@ in the index, which is what their offsets refer to.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import logging
@@ -16,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .collection import RecordError, csv_rows, document_records, jsonl_rows
 from .config import DOCUMENT_SUFFIXES
 from .drugs import detect_drug_names
 from .openfda import is_label_record, read_record
@@ -68,8 +68,9 @@ def _sha256(path: Path, meta: Path) -> str:
     return h.hexdigest()
 
 
-def load_source(source: SourceFile) -> Iterator[Document]:
-    """Documents of one corpus file. Raises ValueError/OSError with a readable reason."""
+def load_source(source: SourceFile) -> Iterator[Document | RecordError]:
+    """Documents of one corpus file. Raises ValueError/OSError with a readable reason when
+    the file cannot be read; a collection yields a RecordError for each bad record."""
     suffix = source.path.suffix.lower()
     if suffix in (".jsonl", ".csv"):
         yield from _load_collection(source)
@@ -125,41 +126,41 @@ def make_document(doc_id: str, text: str, markdown: bool, meta: dict,
     )
 
 
-def _load_collection(source: SourceFile) -> Iterator[Document]:
-    """One document per JSONL line / CSV row: id, text, optional title, drug, date, url."""
-    with source.path.open(encoding="utf-8", newline="") as fh:
-        if source.path.suffix.lower() == ".csv":
-            rows = ((i + 2, row) for i, row in enumerate(csv.DictReader(fh)))
-        else:
-            rows = ((i + 1, _json_line(line, source.path, i + 1))
-                    for i, line in enumerate(fh) if line.strip())
-        for line_no, row in rows:
-            if row is None:
-                continue
-            if is_label_record(row):
-                try:
-                    yield _label_record_document(row, source, line_no)
-                except ValueError as err:
-                    log.warning("%s:%d: skipped: %s", source.path, line_no, err)
-                continue
-            doc_id, text = str(row.get("id") or "").strip(), row.get("text")
-            if not doc_id or not isinstance(text, str) or not text.strip():
-                log.warning("%s:%d: skipped: a record needs a non-empty id and text", source.path, line_no)
-                continue
-            meta = {k: row[k] for k in ("title", "drug", "drugs", "date", "url") if row.get(k)}
-            yield make_document(doc_id, text, markdown=True, meta=meta, source_path=f"{source.path}:{line_no}")
+def _load_collection(source: SourceFile) -> Iterator[Document | RecordError]:
+    """One document per JSONL line / CSV row: id, text, optional title, drug(s), date, url.
+
+    A bad record comes as a RecordError in its place; the records after it still load.
+    """
+    if source.path.suffix.lower() == ".csv":
+        rows = csv_rows(source.path, required=("id", "text"))
+    else:
+        rows = jsonl_rows(source.path)
+    yield from document_records(source.path, rows, lambda line, row: _record_document(source, line, row))
 
 
-def _json_line(line: str, path: Path, line_no: int) -> dict | None:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as err:
-        log.warning("%s:%d: skipped: invalid JSON (%s)", path, line_no, err.msg)
-        return None
-    if not isinstance(row, dict):
-        log.warning("%s:%d: skipped: a record must be a JSON object", path, line_no)
-        return None
-    return row
+def _record_document(source: SourceFile, line_no: int, row: dict) -> Document:
+    """A {id, text, ...} record, or an openFDA label record (a JSONL line of label JSON)."""
+    if is_label_record(row):
+        return _label_record_document(row, source, line_no)
+    path = source.path
+    doc_id, text = row.get("id"), row.get("text")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    if doc_id is not None and not isinstance(doc_id, str):
+        raise ValueError(f"id must be a string, not {type(doc_id).__name__}")
+    if not (doc_id or "").strip():
+        raise ValueError("no id")
+    if text is not None and not isinstance(text, str):
+        raise ValueError(f"text must be a string, not {type(text).__name__}")
+    if not (text or "").strip():
+        raise ValueError("no text")
+    meta = {k: row[k] for k in ("title", "drug", "drugs", "date", "url") if row.get(k)}
+    for key, value in meta.items():
+        strings = value if key in ("drug", "drugs") and isinstance(value, list) else [value]
+        if not all(isinstance(v, str) for v in strings):
+            raise ValueError(f"{key} must be a string{' or a list of strings' if key.startswith('drug') else ''}, "
+                             f"not {type(value).__name__}")
+    return make_document(doc_id.strip(), text, markdown=True, meta=meta, source_path=f"{path}:{line_no}")
 
 
 def label_document(doc_id: str, text: str, sections: tuple[Section, ...], info: LabelInfo,
@@ -178,35 +179,44 @@ def _load_spl(source: SourceFile) -> Document:
     return label_document(source.rel_id, text, sections, info, str(source.path))
 
 
-def _label_record_document(record: dict, source: SourceFile, where: int | str, single: bool = False) -> Document:
+def _label_record_document(record: dict, source: SourceFile, line: int, single: bool = False) -> Document:
     if not isinstance(record, dict):
         raise ValueError("a label record must be a JSON object")
     text, sections, info = read_record(record)
-    key = info.set_id or str(record.get("id") or where)
+    key = info.set_id or str(record.get("id") or line)
     doc_id = source.rel_id if single else f"{source.rel_id}/{key}"
-    return label_document(doc_id, text, sections, info, f"{source.path}:{where}")
+    return label_document(doc_id, text, sections, info, f"{source.path}:{line}")
 
 
 def _load_openfda_json(source: SourceFile) -> Iterator[Document]:
     """openFDA's bulk layout {"meta": ..., "results": [record, ...]}, a list of records, or one
-    record. A bad record is reported (file: results[i]) and skipped; the others go on."""
+    record. A bad record comes as a RecordError (file:line of its id); the others go on."""
     try:
-        data = json.loads(source.path.read_text(encoding="utf-8"))
+        raw = source.path.read_text(encoding="utf-8")
+        data = json.loads(raw)
     except json.JSONDecodeError as err:
         raise ValueError(f"invalid JSON at line {err.lineno} column {err.colno} ({err.msg})") from None
     except UnicodeDecodeError as err:
         raise ValueError(f"not UTF-8 text ({err.reason} at byte {err.start})") from None
     if isinstance(data, dict) and isinstance(data.get("results"), list):
-        records, label = data["results"], "results"
+        records = data["results"]
     elif isinstance(data, list):
-        records, label = data, "record"
+        records = data
     elif isinstance(data, dict) and is_label_record(data):
-        records, label = [data], "record"
+        records = [data]
     else:
         raise ValueError("not an openFDA drug-label file (expected {\"results\": [label records]}, a list of "
                          "records, or one record with text fields such as indications_and_usage)")
-    for i, record in enumerate(records):
-        try:
-            yield _label_record_document(record, source, f"{label}[{i}]", single=len(records) == 1)
-        except ValueError as err:
-            log.warning("%s: %s[%d]: skipped: %s", source.path, label, i, err)
+    rows = [(_record_line(raw, record, i), record) for i, record in enumerate(records)]
+    yield from document_records(source.path, rows, lambda line, record: _label_record_document(
+        record, source, line, single=len(records) == 1))
+
+
+def _record_line(text: str, record: object, index: int) -> int:
+    """The file line of a record: where its id (or set id) is written; else its position."""
+    for key in ("id", "set_id"):
+        value = record.get(key) if isinstance(record, dict) else None
+        pos = text.find(json.dumps(value)) if isinstance(value, str) and value else -1
+        if pos >= 0:
+            return text.count("\n", 0, pos) + 1
+    return index + 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
+from .nltk_modules import nltk_module
 
 # Letters/digits runs, keeping inner hyphens and dots of tokens such as "5q", "IL-2",
 # "G1", "2.5": "21-day" -> "21-day", which also yields its parts "21" and "day".
@@ -22,12 +22,16 @@ STOPWORDS = frozenset(
     your yours yourself yourselves may might must shall also can't don't doesn't isn't
     aren't wasn't weren't won't""".split()
 )
-_stemmer = SnowballStemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return nltk_module("nltk.stem.snowball").SnowballStemmer("english")
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer.stem(word)
+    return _stemmer().stem(word)
 
 
 def words(text: str) -> list[str]:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from .nltk_modules import nltk_module
+
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 # Punkt stores abbreviations lower-case and without their final period.
 MEDICAL_ABBREVIATIONS = frozenset(
@@ -23,10 +27,12 @@ _BULLET = re.compile(r"^[ \t]*(?:[-*•+]|\d{1,3}[.)])[ \t]+")
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> PunktSentenceTokenizer:
-    params = PunktParameters()
+    # Imported on first use: the query path imports this module (through ingest) but never splits.
+    punkt = nltk_module("nltk.tokenize.punkt")
+    params = punkt.PunktParameters()
     params.abbrev_types = set(MEDICAL_ABBREVIATIONS)
     params.sent_starters = set(SENTENCE_STARTERS)
-    return PunktSentenceTokenizer(params)
+    return punkt.PunktSentenceTokenizer(params)
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -12,8 +12,11 @@ Layout of an index directory (format 2):
     section_vectors.npy   float16 unit vectors of "title: section heading" per section
     bm25/                 bm25s index over chunk stems
 
-A build streams rows into a sibling temporary directory (`IndexWriter`) and swaps it
-in with two renames, so a crash mid-build leaves the previous index in place and usable.
+A build streams rows into a sibling temporary directory (`IndexWriter`); the index
+directory is a symlink to a versioned sibling folder, and commit points it at the new
+build with one atomic rename (`_swap_in`), so a crash mid-build leaves the previous index
+in place and a reader never finds no index. An older index that is a plain folder loads
+as it is and becomes a version at the next build.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -186,17 +190,82 @@ class IndexWriter:
 # Folders inside an index that are not part of a build and outlive rebuilds
 # (exported ONNX encoders cost seconds to make again).
 KEPT_ACROSS_BUILDS = ("onnx",)
+_RENAME_EXCHANGE = 2  # renameat2(2) flag: swap two paths atomically (Linux)
 
 
 def _swap_in(tmp: Path, directory: Path) -> None:
-    old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+    """Make the finished build in tmp the index at directory, which is never missing.
+
+    directory is a symlink to a versioned sibling folder (`.index.v<ns>`): the build
+    becomes a new version, and a symlink to it replaces directory in one rename(2), which
+    is atomic, so a reader finds the old index or the new one, complete. The version it
+    replaced stays until the next build, so a reader that resolved it just before can
+    finish loading; older versions go. An index from before versioning (a real folder)
+    is exchanged for the symlink with renameat2 where the system has it, else (once)
+    with two renames.
+    """
+    previous = directory.resolve() if directory.is_symlink() else None
     for name in KEPT_ACROSS_BUILDS:
         if (directory / name).is_dir() and not (tmp / name).exists():
             os.replace(directory / name, tmp / name)
-    if directory.exists():
-        os.replace(directory, old)
-    os.replace(tmp, directory)
-    shutil.rmtree(old, ignore_errors=True)
+    version = directory.with_name(f".{directory.name}.v{time.time_ns()}")
+    os.replace(tmp, version)
+    link = directory.with_name(f".{directory.name}.link-{os.getpid()}")
+    link.unlink(missing_ok=True)
+    os.symlink(version.name, link)  # relative: the index and its versions can move together
+    if directory.is_dir() and not directory.is_symlink():
+        previous = directory.with_name(f".{directory.name}.v0")  # sorts before every build
+        shutil.rmtree(previous, ignore_errors=True)
+        if _exchange(link, directory):
+            os.replace(link, previous)
+        else:
+            os.replace(directory, previous)
+            os.replace(link, directory)
+    else:
+        os.replace(link, directory)
+    _remove_old_versions(directory, keep=(version, previous))
+
+
+def _remove_old_versions(directory: Path, keep: tuple) -> None:
+    """Versions other than keep, and what a crash mid-swap or an older layout left."""
+    prefix = f".{directory.name}."
+    for old in directory.parent.glob(prefix + "*"):
+        kind = old.name[len(prefix):]
+        if old in keep:
+            continue
+        if old.is_symlink() and kind.startswith("link-"):
+            old.unlink()
+        elif old.is_dir() and not old.is_symlink() and kind.startswith(("v", "old-")):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def remove_index(directory: Path) -> None:
+    """Delete the index at directory with all its versions (either layout)."""
+    directory = Path(directory)
+    if directory.is_symlink():
+        directory.unlink()
+    else:
+        shutil.rmtree(directory, ignore_errors=True)
+    _remove_old_versions(directory, keep=())
+
+
+def index_folder(directory: Path) -> Path:
+    """The folder holding the index files: directory itself (older layout) or the
+    version its symlink points to, resolved once so every file comes from one build."""
+    return Path(directory).resolve()
 
 
 def read_jsonl(path: Path):
@@ -241,34 +310,35 @@ def load_index(directory: Path) -> StoredIndex:
     import faiss
 
     directory = Path(directory)
-    manifest = read_manifest(directory)
-    missing = [f for f in REQUIRED_FILES if not (directory / f).exists()]
-    if manifest.get("faiss", FLAT) != FLAT and not (directory / "chunks.faiss").exists():
+    folder = index_folder(directory)
+    manifest = read_manifest(folder if (folder / MANIFEST).exists() else directory)  # the error names directory
+    missing = [f for f in REQUIRED_FILES if not (folder / f).exists()]
+    if manifest.get("faiss", FLAT) != FLAT and not (folder / "chunks.faiss").exists():
         missing.append("chunks.faiss")
     if missing:
         raise MissingIndexError(f"index at {directory}/ is incomplete (missing {', '.join(missing)}); "
                                 f"rebuild it with: python -m ingest --index {directory}")
-    docs = [document_from_json(d) for d in read_jsonl(directory / "documents.jsonl")]  # one text at a time
+    docs = [document_from_json(d) for d in read_jsonl(folder / "documents.jsonl")]  # one text at a time
     sentences, sentence_keys = [], []
-    for row, section, start, end, key in read_jsonl_rows(directory / "sentences.jsonl"):
+    for row, section, start, end, key in read_jsonl_rows(folder / "sentences.jsonl"):
         doc = docs[row]
         sentences.append(Sentence(doc.doc_id, section, start, end, doc.text[start:end]))
         sentence_keys.append(key)
     chunks, chunk_keys = [], []
-    for c in read_jsonl_rows(directory / "chunks.jsonl"):
+    for c in read_jsonl_rows(folder / "chunks.jsonl"):
         doc = docs[c["doc"]]
         chunks.append(Chunk(c["chunk_id"], doc.doc_id, c["section"], c["start"], c["end"],
                             doc.text[c["start"]:c["end"]], tuple(range(*c["sentences"])), c["page"]))
         chunk_keys.append(c["key"])
-    chunk_vectors = open_vectors(directory, "chunk")
+    chunk_vectors = open_vectors(folder, "chunk")
     if manifest.get("faiss", FLAT) == FLAT:
         dense = flat_index(chunk_vectors)
     else:
-        dense = faiss.read_index(str(directory / "chunks.faiss"))
+        dense = faiss.read_index(str(folder / "chunks.faiss"))
         dense.hnsw.efSearch = int(manifest.get("hnsw_ef_search", 256))
-    sentence_vectors = open_vectors(directory, "sentence")
-    section_vectors = np.asarray(open_vectors(directory, "section"), dtype=np.float32)
-    bm25 = bm25s.BM25.load(str(directory / "bm25"))
+    sentence_vectors = open_vectors(folder, "sentence")
+    section_vectors = np.asarray(open_vectors(folder, "section"), dtype=np.float32)
+    bm25 = bm25s.BM25.load(str(folder / "bm25"))
     section_keys = [(d.doc_id, s.title) for d in docs for s in d.sections]
     counts = manifest.get("counts", {})
     if dense.ntotal != len(chunks) or len(sentence_vectors) != len(sentences) \

@@ -9,10 +9,10 @@ import httpx
 import pytest
 
 from ingest import Document, Section
-from qa import Citation
+from qa import Answer, Citation, Passage
 from web.chat import APOLOGY, ChatSession, respond, vote_name
 from web.feedback import FeedbackStore
-from web.render import answer_html, escape_text, highlighted_passage, paragraph_context
+from web.render import RELATED_CHARS, answer_html, escape_text, highlighted_passage, paragraph_context, related_html
 
 REST_QUESTION = "How many days off are there between cycles?"
 HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> ![x](http://example.com/a.png) ${a} {{b}} $$c$$'
@@ -45,6 +45,28 @@ def test_answer_html_highlights_the_exact_cited_sentence(pipeline):
     assert f'<mark class="cited">{escape_text(top.text)}</mark>' in html
     assert '<span class="marker">[1]</span>' in html
     assert "Lenalidomide (Revlimid)" in html and "14 June 2024" in html
+
+
+def test_only_markers_the_engine_added_become_citation_markers():
+    """A "[12]" in the label's own text is text; so is a "[3]" with no citation 3."""
+    text = "Dosing\n\nGive 10 mg daily as in study [12]. See table [3] for children.\n"
+    doc = Document("label", "Label", text, (Section("Dosing", 8, len(text)),))
+    quotes = ["Give 10 mg daily as in study [12].", "See table [3] for children."]
+    citations = tuple(Citation(n, "label", "Label", "Dosing", q, text.index(q), text.index(q) + len(q), 0.9)
+                      for n, q in enumerate(quotes, 1))
+    answer = Answer("How is it dosed?", f"{quotes[0]} [1] {quotes[1]} [2]", False, 0.9, citations, (), (), {})
+    html = answer_html(answer, {"label": doc})
+    assert html.count('<span class="marker">') == 2 + 2  # in the answer and before each source
+    assert '<p>Give 10 mg daily as in study [12]. <span class="marker">[1]</span> See table [3] for children. ' \
+           '<span class="marker">[2]</span></p>' in html
+
+
+def test_a_related_passage_without_a_space_to_clip_at_is_clipped_at_the_limit():
+    passage = Passage("c", "d", "Section", "x" * 1000, 0, 1000, 0.5)
+    html = related_html(passage, {})
+    assert "x" * RELATED_CHARS + " …" in html and "x" * (RELATED_CHARS + 1) not in html
+    spaced = Passage("c", "d", "Section", "word " * 200, 0, 1000, 0.5)
+    assert "word " * 59 + "word …<" in related_html(spaced, {})
 
 
 def test_abstention_shows_related_passages_not_citations(pipeline):
@@ -108,12 +130,28 @@ def test_server_error_is_logged_and_shown_as_a_short_apology(pipeline, caplog):
 def test_evaluate_upload_explains_unusable_files(pipeline, tmp_path):
     from web.evaluation import evaluate_upload
 
-    assert "Choose a test file" in evaluate_upload(pipeline, None, None, 10)[0]
+    assert "Choose a test file" in evaluate_upload(pipeline, None, None, 10, tmp_path)[0]
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1}\nnot json\n', encoding="utf-8")
-    shown, report, files = evaluate_upload(pipeline, str(bad), None, 10)
+    shown, report, files = evaluate_upload(pipeline, str(bad), None, 10, tmp_path)
     assert "cannot be evaluated" in shown and "no valid rows" in shown
     assert (report, files) == ("", None)
+
+
+def test_evaluation_run_folders_are_removed_after_the_run_and_at_exit(tmp_path):
+    from web.evaluation import RunFolders
+
+    folders = RunFolders()
+    first, second = folders.new(), folders.new()
+    assert first != second and first.parent == second.parent == folders.root
+    (first / "results.jsonl").write_text("{}\n")
+    folders.release(str(first))
+    assert not first.exists() and second.exists()
+    folders.release(tmp_path)  # never anything outside its own folder
+    folders.release(None)
+    assert tmp_path.exists()
+    folders.close()
+    assert not folders.root.exists()
 
 
 def test_chat_api_returns_answer_with_sources(web_app):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WEB_DATA = Path(__file__).resolve().parent / "data" / "web"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # make test: scripts/prerequisites.sh checks it
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REST_QUESTION = "How many days off are there between cycles?"
@@ -25,7 +27,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -127,6 +129,10 @@ def test_hostile_monograph_is_shown_as_text(hostile_app, page):
     assert off_host(page.requested) == []
 
 
+def eval_run_folders() -> list[Path]:
+    return list(Path(tempfile.gettempdir()).glob("rxcite-eval-*/run-*"))
+
+
 def test_evaluate_tab_shows_summary_and_downloads(web_app, page):
     from playwright.sync_api import expect
 
@@ -148,6 +154,13 @@ def test_evaluate_tab_shows_summary_and_downloads(web_app, page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "evaluate.png"), full_page=True)
     assert off_host(page.requested) == []
+    # The run's temporary folder is gone (Gradio serves its own copies of the downloads).
+    href = page.locator("#eval-downloads a[href$='/results.jsonl']").get_attribute("href")
+    assert page.request.get(href).text().count("\n") == 3
+    deadline = time.monotonic() + 10
+    while eval_run_folders() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert eval_run_folders() == []
 
 
 def test_sessions_are_separate_and_clear_starts_over(web_app, browser):

@@ -108,7 +108,7 @@ def test_a_crash_mid_build_leaves_the_old_index_usable(mini_corpus, tmp_path, en
         build(mini_corpus, index_dir, Exploding())
     assert json.loads((index_dir / "manifest.json").read_text()) == before
     assert len(load_index(index_dir).chunks) == before["counts"]["chunks"]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index.")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index.building-")]
 
 
 def test_missing_index_says_how_to_build(tmp_path):

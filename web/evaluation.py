@@ -1,13 +1,17 @@
 """The Evaluate tab: upload a test file, watch progress, read the summary, download the results.
 
 Each run writes into its own temporary folder, so two users evaluating at once never
-share files. The report (self-contained HTML with inline SVG plots) is shown in a
+share files. Gradio copies the downloads into its own cache when the run's event returns,
+so the event after it removes the folder; what a dropped connection leaves behind goes
+with the parent folder when the app exits. The report (self-contained HTML with inline SVG plots) is shown in a
 sandboxed iframe: no script in it can run and the page's CSP still blocks remote loads.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -53,11 +57,33 @@ def report_iframe(report: Path) -> str:
             f'style="width:100%;height:{REPORT_HEIGHT_PX}px;border:1px solid #e5e7eb"></iframe>')
 
 
-def evaluate_upload(pipeline: Pipeline, testfile: str | None, qrels: str | None, k: float, progress=None):
-    """(summary HTML, report HTML, files to download) for one uploaded test file."""
+class RunFolders:
+    """The evaluation runs' temporary folders, all under one parent removed at exit."""
+
+    def __init__(self) -> None:
+        self.root: Path | None = None
+
+    def new(self) -> Path:
+        if self.root is None:
+            self.root = Path(tempfile.mkdtemp(prefix="rxcite-eval-"))
+            atexit.register(self.close)
+        return Path(tempfile.mkdtemp(prefix="run-", dir=self.root))
+
+    def release(self, folder: str | Path | None) -> None:
+        """Remove one run's folder (only ever one of ours)."""
+        if folder and self.root is not None and Path(folder).parent == self.root:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def close(self) -> None:
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def evaluate_upload(pipeline: Pipeline, testfile: str | None, qrels: str | None, k: float, out_dir: Path,
+                    progress=None):
+    """(summary HTML, report HTML, files to download) for one uploaded test file, written to out_dir."""
     if not testfile:
         return notice_html("Choose a test file (.jsonl or .csv) first.", "notice"), "", None
-    out_dir = Path(tempfile.mkdtemp(prefix="rxcite-eval-"))
     try:
         summary = run_evaluation(pipeline, Path(testfile), out_dir, k=int(k),
                                  qrels=Path(qrels) if qrels else None, progress=progress)
@@ -82,13 +108,17 @@ def build_evaluate_tab(pipeline: Pipeline) -> None:
     summary = gr.HTML(elem_id="eval-summary")
     downloads = gr.File(label="Download", file_count="multiple", interactive=False, elem_id="eval-downloads")
     report = gr.HTML(elem_id="eval-report")
+    folders = RunFolders()
+    run_folder = gr.State(None)
 
     def on_run(path: str | None, qrels_path: str | None, depth: float,
                progress=gr.Progress()):  # noqa: B008 - Gradio's idiom
         def report_progress(done: int, total: int) -> None:
             progress((done, total), desc="questions", unit="questions")
 
-        return evaluate_upload(pipeline, path, qrels_path, depth, report_progress)
+        out_dir = folders.new()
+        return *evaluate_upload(pipeline, path, qrels_path, depth, out_dir, report_progress), str(out_dir)
 
-    run.click(on_run, [testfile, qrels, k], [summary, report, downloads], api_visibility="private",
-              concurrency_limit=1, concurrency_id="evaluate")
+    run.click(on_run, [testfile, qrels, k], [summary, report, downloads, run_folder], api_visibility="private",
+              concurrency_limit=1, concurrency_id="evaluate"
+              ).then(folders.release, run_folder, None, api_visibility="private")

@@ -84,7 +84,10 @@ def citation_html(citation: Citation, documents: dict[str, Document], open_: boo
 def related_html(passage: Passage, documents: dict[str, Document], limit: int = RELATED_CHARS) -> str:
     doc = documents.get(passage.doc_id)
     title = doc.title if doc else passage.doc_id
-    text = passage.text if len(passage.text) <= limit else passage.text[: passage.text.rfind(" ", 0, limit)] + " …"
+    text = passage.text
+    if len(text) > limit:
+        space = text.rfind(" ", 0, limit)
+        text = text[: space if space > 0 else limit] + " …"  # no space to cut at: cut at the limit
     return (f'<div class="related"><div class="where">{_where(doc, title, passage.section, passage.page)}</div>'
             f'<div class="passage">{escape_text(text)}</div></div>')
 
@@ -95,7 +98,7 @@ def answer_html(answer: Answer, documents: dict[str, Document], related: int = 3
     An abstention shows its closest passages under "Related passages", unnumbered and
     styled apart from citations.
     """
-    body = _MARKER.sub(r'<span class="marker">[\1]</span>', escape_text(answer.answer))
+    body = _answer_body(answer)
     parts = [f'<div class="answer{" abstained" if answer.abstained else ""}"><p>{body}</p>']
     if answer.citations:
         parts.append('<div class="sources-heading">Sources</div>')
@@ -104,6 +107,27 @@ def answer_html(answer: Answer, documents: dict[str, Document], related: int = 3
         parts.append('<div class="related-heading">Related passages (not citations)</div>')
         parts += [related_html(p, documents) for p in answer.passages[:related]]
     parts.append("</div>")
+    return "".join(parts)
+
+
+def _answer_body(answer: Answer) -> str:
+    """The answer text escaped, with only the markers the engine added styled as citations.
+
+    Quoted sentences are copied through as text, so a "[12]" in a label's own words stays
+    text; outside them only "[n]" with n a citation's number becomes a marker.
+    """
+    numbers = {c.n for c in answer.citations}
+    quotes = sorted({c.text for c in answer.citations if c.text}, key=len, reverse=True)
+    pattern = re.compile("|".join([*map(re.escape, quotes), _MARKER.pattern]))
+    parts, done = [], 0
+    for m in pattern.finditer(answer.answer):
+        parts.append(escape_text(answer.answer[done: m.start()]))
+        if m.group(1) is not None and int(m.group(1)) in numbers:
+            parts.append(f'<span class="marker">[{m.group(1)}]</span>')
+        else:
+            parts.append(escape_text(m.group()))
+        done = m.end()
+    parts.append(escape_text(answer.answer[done:]))
     return "".join(parts)
 
 
