@@ -207,7 +207,7 @@ def question_inputs(loaded: Loaded):
                                          min(p.config.k_candidates, len(p.index.chunks)))
     out = []
     for f, v, d in zip(focuses, qvecs, dense_rows, strict=True):
-        rows, signals, bm25 = p.retriever.candidate_signals(v, f.expanded, d, f.drug_docs, f.intents)
+        rows, signals, bm25 = p.retriever.candidate_signals(v, f.expanded, d, f.drug_docs, f.intents, f.boost_docs)
         out.append((f, v, rows, signals, bm25))
     return out
 

@@ -2,42 +2,52 @@
 
 No drug lexicon ships with the product, so names come from metadata when a corpus
 file has it, and otherwise from the title plus brand-name phrasing in the text
-("known by its trade name Revlimid"). Drug-likeness of an unknown word uses the
-WHO INN stems (-mab, -nib, -pril, ...), which cover most modern generic names.
+("known by its trade name Revlimid"). Drug-likeness of an unknown word uses a short
+list of common drugs with their ATC codes (`data/drug_names.tsv`) and the WHO INN
+stems (-mab, -nib, -pril, ...; `data/inn_stems.tsv`), which cover most modern generic
+names. An ordinary English word ("cholesterol", "lyrics") is never taken for a drug:
+word frequencies come from wordfreq's English list, which ships inside its wheel.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-INN_STEMS = (
-    "mab", "nib", "lib", "parib", "ciclib", "tinib", "zomib", "domide", "pril", "sartan",
-    "olol", "alol", "dipine", "statin", "vastatin", "floxacin", "cillin", "cycline",
-    "mycin", "micin", "azole", "conazole", "prazole", "tidine", "setron", "triptan",
-    "gliptin", "glitazone", "gliflozin", "formin", "profen", "fenac", "coxib", "oxicam",
-    "parin", "xaban", "gatran", "grel", "semide", "thiazide", "azepam", "zolam", "barbital",
-    "caine", "vir", "navir", "previr", "buvir", "platin", "rubicin", "taxel", "tecan",
-    "trexate", "abine", "citabine", "mustine", "lukast", "terol", "sone", "olone", "asone",
-    "tadine", "oxetine", "triptyline", "pramine", "peridol", "apine", "idone", "codone",
-    "morphone", "fentanil", "phylline", "dronate", "tretin", "imod", "limus", "sporin",
-    "lutamide", "relix", "ercept", "kinra", "teplase", "glutide", "reotide", "pressin",
-    "afil", "azosin", "osin", "flurane", "curium", "onium", "amivir",
-)
-# Common drugs whose names carry no INN stem (aspirin, warfarin, ...).
-COMMON_DRUGS = frozenset(
-    """aspirin warfarin paracetamol acetaminophen ibuprofen naproxen metformin insulin
-    digoxin lithium heparin morphine codeine tramadol amoxicillin penicillin prednisone
-    prednisolone dexamethasone methotrexate thalidomide pomalidomide bortezomib
-    cyclosporine tacrolimus levothyroxine omeprazole simvastatin atorvastatin lisinopril
-    amlodipine clopidogrel rivaroxaban apixaban allopurinol furosemide sertraline
-    fluoxetine citalopram diazepam lorazepam gabapentin pregabalin ciprofloxacin
-    doxycycline azithromycin clarithromycin rifampin rifampicin ketoconazole itraconazole
-    fluconazole st-john's-wort tylenol advil motrin aleve coumadin glucophage""".split()
-)
-_NOT_DRUGS = frozenset(
-    """disease release increase decrease phase base case purpose database lymphoma
-    leukemia myeloma disease cause because side these those""".split()
-)
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .datafiles import load_table
+from .lexical import stem
+
+DATA = Path(__file__).resolve().parent / "data"
+# Zipf frequency (log10 of uses per billion words) at or above which a word is ordinary
+# English: 3.0 is once per million words. "lyrics" 4.4, "cholesterol" 3.7 are ordinary;
+# "lyrica" 2.1, "lenalidomide" 1.4 and every misspelling of a drug name (0) are not.
+COMMON_WORD_ZIPF = 3.0
+
+
+@lru_cache(maxsize=1)
+def inn_stems() -> tuple[str, ...]:
+    return tuple(row["stem"] for row in load_table(DATA / "inn_stems.tsv").rows)
+
+
+@lru_cache(maxsize=1)
+def common_drugs() -> frozenset[str]:
+    """Generic and brand names of common drugs (aspirin, warfarin, Advil, ...), lower case."""
+    return frozenset(row["name"] for row in load_table(DATA / "drug_names.tsv").rows)
+
+
+@lru_cache(maxsize=100_000)
+def is_common_word(word: str) -> bool:
+    """An ordinary English word by its frequency in wordfreq's English list."""
+    from wordfreq import zipf_frequency  # loads a 0.3 s word list on first use, not at import
+
+    return zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
+
+
 _BRAND = re.compile(
     r"\b(?:trade|brand|proprietary)\s+names?\s+(?:is\s+|are\s+|of\s+)?([A-Z][A-Za-z0-9-]{2,})"
     r"|\bmarketed\s+(?:as|under)\s+(?:the\s+name\s+)?([A-Z][A-Za-z0-9-]{2,})"
@@ -46,12 +56,13 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]{3,}")
 
 
 def looks_like_drug(word: str) -> bool:
+    """A known common drug, or a rare word ending with an INN stem ("zentrodomide")."""
     w = word.lower()
-    if w in COMMON_DRUGS:
+    if w in common_drugs():
         return True
-    if len(w) < 6 or w in _NOT_DRUGS:
+    if len(w) < 6 or is_common_word(w):
         return False
-    return any(w.endswith(stem) for stem in INN_STEMS if len(w) > len(stem) + 2)
+    return any(w.endswith(s) for s in inn_stems() if len(w) > len(s) + 2)
 
 
 def detect_drug_names(title: str, text: str) -> tuple[str, ...]:
@@ -68,49 +79,54 @@ def detect_drug_names(title: str, text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def edit_distance_at_most(a: str, b: str, limit: int) -> bool:
-    """Levenshtein distance <= limit, with an early exit (names are short)."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return False
-        prev = cur
-    return prev[-1] <= limit
+@dataclass(frozen=True, slots=True)
+class DrugMatch:
+    name: str  # the library's canonical name
+    exact: bool  # the word is the name itself (case aside)
+    distance: int  # edits between the word and the matched name (0 when exact)
+
+
+def edit_limit(length: int) -> int:
+    """Edits a misspelling of a word this long may have: 0 under 6 letters, 1 for 6-8, 2 for 9+."""
+    return 0 if length < 6 else 1 if length < 9 else 2
 
 
 class DrugNameIndex:
     """Library drug names, matched allowing the misspellings consumers make.
 
-    Words of 6+ letters may be one edit away ("lenalidomid"), 9+ letters two
-    ("lenolidomide"). Candidates come from a symmetric-delete table (every name and
-    its one-letter deletions; SymSpell's idea), so a lookup costs a few dictionary
-    probes however many names the library holds, then an exact edit-distance check.
+    A word is a misspelling of a name when it is within `edit_limit` edits of it, counted
+    on the shorter of the two, an edit being a letter inserted, deleted, replaced or
+    swapped with its neighbour (optimal string alignment: "humria" -> humira is 1 edit,
+    "lenolidomdie" -> lenalidomide 2 on 12 letters), and is not itself a word:
+    neither ordinary English ("lyrics" is not Lyrica) nor one of `known_words`, the
+    stems the corpus uses (a word the library's text contains is a topic, not a typo).
+    rapidfuzz scores the names whose length is within two of the word's.
     """
 
-    def __init__(self, names: dict[str, str]) -> None:
+    def __init__(self, names: dict[str, str], known_words: frozenset[str] = frozenset()) -> None:
         self.names = {n.lower(): key for n, key in names.items()}
-        self._deletes: dict[str, set[str]] = {}
-        for name in self.names:
-            for variant in _one_deletions(name) | {name}:
-                self._deletes.setdefault(variant, set()).add(name)
+        self.known_words = known_words
+        self._name_stems = frozenset(stem(n) for n in self.names)
+        self._by_length: dict[int, list[str]] = {}
+        for name in sorted(self.names):
+            self._by_length.setdefault(len(name), []).append(name)
 
-    def match(self, word: str) -> str | None:
+    def match(self, word: str) -> DrugMatch | None:
         w = word.lower()
         if w in self.names:
-            return self.names[w]
-        if len(w) < 6:
+            return DrugMatch(self.names[w], True, 0)
+        if edit_limit(len(w)) == 0 or not self._may_be_misspelling(w):
             return None
-        limit = 2 if len(w) >= 9 else 1
-        candidates = set().union(*(self._deletes.get(v, set()) for v in _one_deletions(w) | {w}))
-        best = sorted((n for n in candidates if edit_distance_at_most(w, n, limit)),
-                      key=lambda n: (abs(len(n) - len(w)), n))
-        return self.names[best[0]] if best else None
+        candidates = [n for d in range(-2, 3) for n in self._by_length.get(len(w) + d, ())]
+        found = process.extract(w, candidates, scorer=OSA.distance, score_cutoff=2, limit=None)
+        fits = [(dist, abs(len(n) - len(w)), n) for n, dist, _ in found if dist <= edit_limit(min(len(n), len(w)))]
+        if not fits:
+            return None
+        dist, _, name = min(fits)
+        return DrugMatch(self.names[name], False, int(dist))
 
-
-def _one_deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+    def _may_be_misspelling(self, word: str) -> bool:
+        s = stem(word)
+        if s in self._name_stems:  # an inflection of a name ("warfarins")
+            return True
+        return s not in self.known_words and not is_common_word(word)

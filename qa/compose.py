@@ -25,10 +25,10 @@ import numpy as np
 from ingest.lexical import analyze
 
 from .config import QAConfig
-from .intent import heading_intents, intents_disagree
+from .intent import intents_disagree
 from .linear import logistic
 from .question import QuestionFocus
-from .retrieve import Hit
+from .retrieve import Hit, located_intents
 from .units import CorpusView, context_rows, cross_reference_share, is_header_row, unit_context
 
 # A paragraph opening like this restates what the document said before; the original
@@ -249,7 +249,8 @@ def confidence_features(scored: list[ScoredUnit], focus: QuestionFocus, hits: li
         "top_dense": hits[0].dense, "unknown_terms": unknown_share(focus.terms, corpus.idf, corpus.vocabulary),
         "rarest_missing": rarest_missing(focus.terms, corpus.idf, context),
         "other_drug": float(bool(focus.unknown_drugs or focus.partner_drugs)),
-        "intent_mismatch": float(intents_disagree(focus.intents, heading_intents(sentence.section))),
+        "intent_mismatch": float(intents_disagree(focus.intents, located_intents(
+            corpus.documents[sentence.doc_id], sentence.section, sentence.start))),
         "log_terms": math.log1p(len(focus.terms)),
     }
 

@@ -1,85 +1,28 @@
-"""Consumer phrases -> the clinical words monographs use for them.
+"""Consumer phrases -> the clinical words labels use for them.
 
-People ask about "blood thinners", "an empty stomach" or "kidney problems";
-monographs say "anticoagulants", "without food", "renal impairment". In the spirit
-of the Consumer Health Vocabulary (Zeng et al., JAMIA 2006), each phrase maps to
-clinical alternatives that retrieval and the coverage check accept in its place.
+People ask about "blood thinners", "an empty stomach" or "kidney problems"; labels
+say "anticoagulants", "without food", "renal impairment". In the spirit of the
+Consumer Health Vocabulary (Zeng et al., JAMIA 2006), each phrase of
+`data/consumer_terms.tsv` maps to clinical alternatives that retrieval and the
+coverage check accept in its place.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
+from ingest.datafiles import load_table
 from ingest.lexical import analyze
 
-CONSUMER_TERMS = {
-    "empty stomach": "without food fasting",
-    "with food": "meal food",
-    "blood thinner": "anticoagulant antiplatelet blood-thinning",
-    "blood thinners": "anticoagulants antiplatelet blood-thinning",
-    "blood clot": "thrombosis thromboembolism thromboembolic embolism DVT",
-    "blood clots": "thrombosis thromboembolism thromboembolic embolism DVT",
-    "kidney": "renal kidneys",
-    "kidneys": "renal",
-    "liver": "hepatic",
-    "heart attack": "myocardial infarction",
-    "hair loss": "alopecia",
-    "breastfeeding": "breast-feeding lactation nursing breast milk",
-    "breast feeding": "lactation nursing breast milk",
-    "pregnant": "pregnancy",
-    "birth control": "contraception contraceptive",
-    "birth defects": "fetal harm embryo-fetal teratogenic",
-    "lab tests": "blood tests laboratory monitoring",
-    "lab test": "blood test laboratory monitoring",
-    "bloodwork": "blood tests blood counts",
-    "tiredness": "fatigue",
-    "tired": "fatigue",
-    "throwing up": "vomiting",
-    "throw up": "vomiting",
-    "feel sick": "nausea",
-    "feeling sick": "nausea",
-    "upset stomach": "nausea gastrointestinal",
-    "stomach": "gastrointestinal abdominal",
-    "rash": "skin rashes",
-    "itching": "pruritus",
-    "low platelets": "thrombocytopenia",
-    "low white blood cells": "neutropenia",
-    "low red blood cells": "anemia",
-    "infection": "infections",
-    "numbness": "neuropathy",
-    "nerve": "neuropathy nerves",
-    "nerves": "neuropathy",
-    "nerve damage": "neuropathy",
-    "first": "initially initial",
-    "eliminated": "excreted excretion",
-    "elimination": "excretion excreted",
-    "cleared": "excreted excretion",
-    "with care": "caution careful monitoring",
-    "careful": "caution monitoring",
-    "company": "corporation manufacturer developed",
-    "who makes": "developed manufacturer corporation",
-    "start working": "onset of action improvement",
-    "how long": "onset weeks cycles",
-    "tingling": "neuropathy",
-    "how it works": "mechanism of action",
-    "stop taking": "discontinue discontinuation",
-    "pill": "capsule tablet",
-    "pills": "capsules tablets",
-    "painkiller": "analgesic NSAIDs",
-    "painkillers": "analgesics NSAIDs",
-    "allergy": "hypersensitivity",
-    "allergic": "hypersensitivity",
-    "cancer": "malignancies tumors",
-    "side effect": "adverse reactions",
-    "side effects": "adverse reactions",
-}
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @lru_cache(maxsize=1)
 def _compiled() -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
-    out = []
-    for phrase, clinical in CONSUMER_TERMS.items():
-        out.append((tuple(analyze(phrase)), tuple(analyze(clinical)), clinical))
+    """(consumer stems, clinical stems, clinical text), longest consumer phrase first."""
+    out = [(tuple(analyze(row["consumer"])), tuple(analyze(row["clinical"])), row["clinical"])
+           for row in load_table(DATA / "consumer_terms.tsv").rows]
     return sorted(out, key=lambda x: -len(x[0]))
 
 

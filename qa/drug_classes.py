@@ -1,54 +1,49 @@
-"""Common drugs -> the class words a monograph uses for them.
+"""Common drugs -> the class words a label uses for them.
 
-Monographs name interacting drugs by class ("NSAIDs", "anticoagulants"), people by
-product ("ibuprofen", "Advil"). Expanding a question with the class of each drug it
-names lets "Can I take ibuprofen with Revlimid?" reach the NSAID sentence. The table
-is a small ATC-style list of frequently co-prescribed and over-the-counter drugs.
+Labels name interacting drugs by class ("NSAIDs", "anticoagulants", "strong CYP3A4
+inhibitors"), people by product ("ibuprofen", "Advil"). Expanding a question with the
+class of each drug it names lets "Can I take ibuprofen with Revlimid?" reach the NSAID
+sentence. Drugs and their ATC codes are in `ingest/data/drug_names.tsv`, the classes
+(ATC groups, FDA's CYP3A index drugs, NCCIH herbs) in `qa/data/drug_classes.tsv`.
 """
 
 from __future__ import annotations
 
-_CLASSES = {
-    "nonsteroidal anti-inflammatory drugs NSAIDs pain reliever": (
-        "ibuprofen advil motrin nurofen naproxen aleve diclofenac voltaren celecoxib celebrex ketorolac "
-        "meloxicam indomethacin ketoprofen piroxicam etodolac nabumetone aspirin"),
-    "anticoagulants blood thinners blood-thinning": (
-        "warfarin coumadin jantoven heparin enoxaparin lovenox dalteparin apixaban eliquis rivaroxaban "
-        "xarelto dabigatran pradaxa edoxaban savaysa fondaparinux"),
-    "antiplatelet agents blood thinners": (
-        "aspirin clopidogrel plavix prasugrel effient ticagrelor brilinta dipyridamole cilostazol"),
-    "corticosteroids steroids": (
-        "dexamethasone decadron prednisone prednisolone methylprednisolone medrol hydrocortisone "
-        "cortisone budesonide triamcinolone betamethasone fludrocortisone"),
-    "immunosuppressants immunosuppressive immune system": (
-        "cyclosporine ciclosporin neoral sandimmune tacrolimus prograf sirolimus rapamune everolimus "
-        "mycophenolate cellcept azathioprine imuran methotrexate leflunomide"),
-    "antibiotics": (
-        "amoxicillin augmentin penicillin ampicillin cephalexin keflex ceftriaxone ciprofloxacin cipro "
-        "levofloxacin doxycycline azithromycin zithromax clarithromycin erythromycin gentamicin "
-        "vancomycin trimethoprim sulfamethoxazole bactrim metronidazole flagyl clindamycin rifampin"),
-    "antifungals": "fluconazole diflucan itraconazole ketoconazole voriconazole posaconazole",
-    "statins cholesterol-lowering": (
-        "atorvastatin lipitor simvastatin zocor rosuvastatin crestor pravastatin lovastatin"),
-    "antidepressants": (
-        "sertraline zoloft fluoxetine prozac citalopram escitalopram lexapro paroxetine venlafaxine "
-        "duloxetine amitriptyline bupropion"),
-    "antidiabetic blood sugar": "metformin glucophage insulin glipizide glyburide sitagliptin empagliflozin",
-    "analgesics pain reliever over-the-counter medications": (
-        "acetaminophen paracetamol tylenol panadol tramadol codeine oxycodone morphine hydrocodone"),
-    "erythropoiesis-stimulating agents": "epoetin erythropoietin darbepoetin aranesp procrit epogen",
-    "cardiac glycosides heart": "digoxin lanoxin",
-    "herbal supplements": "ginkgo echinacea ginseng turmeric garlic kava valerian",
-    "oral contraceptives hormonal contraception": "ethinyl estradiol levonorgestrel norethindrone",
-    "antacids over-the-counter medications": "omeprazole prilosec esomeprazole nexium pantoprazole ranitidine famotidine tums",
-}
+from functools import lru_cache
+from pathlib import Path
 
-DRUG_CLASSES: dict[str, tuple[str, ...]] = {}
-for _class, _drugs in _CLASSES.items():
-    for _drug in _drugs.split():
-        DRUG_CLASSES[_drug] = DRUG_CLASSES.get(_drug, ()) + (_class,)
+from ingest.datafiles import load_table
+from ingest.drugs import DATA as DRUG_DATA
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@lru_cache(maxsize=1)
+def drug_classes() -> dict[str, tuple[str, ...]]:
+    """Drug or brand name (lower case) -> label words of each class it belongs to."""
+    classes = load_table(DATA / "drug_classes.tsv").rows
+    drugs = load_table(DRUG_DATA / "drug_names.tsv").rows
+    codes = {row["name"]: row["atc"].split() for row in drugs}
+    out: dict[str, tuple[str, ...]] = {}
+
+    def add(name: str, words: str) -> None:
+        if words not in out.get(name, ()):
+            out[name] = out.get(name, ()) + (words,)
+
+    for row in drugs:
+        generic = row["brand_of"] or row["name"]
+        for c in classes:
+            if c["system"] == "ATC" and any(code.startswith(c["class"]) for code in codes.get(generic, ())):
+                add(row["name"], c["label_words"])
+    for c in classes:
+        for member in c["members"].split():
+            for row in drugs:
+                if (row["brand_of"] or row["name"]) == member and row["name"] != member:
+                    add(row["name"], c["label_words"])
+            add(member, c["label_words"])
+    return out
 
 
 def drug_class_terms(word: str) -> tuple[str, ...]:
-    """Class phrases for a drug name ("advil" -> NSAIDs ...); empty when unknown."""
-    return DRUG_CLASSES.get(word.lower(), ())
+    """Class words for a drug name ("advil" -> NSAIDs ...); empty when unknown."""
+    return drug_classes().get(word.lower(), ())

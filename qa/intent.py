@@ -1,78 +1,57 @@
-"""Question intent -> the sections that answer it, whatever a monograph calls them.
+"""Question intent -> the sections that answer it, whatever a label calls them.
 
-Each intent pairs the ways people ask (question cues) with the ways monographs and
-patient leaflets title the section (heading cues). Cues are matched on word stems,
-so "dosing", "doses" and "dosage" all meet "dose". A section heading that matches
-no intent is neutral, never penalized.
+Each intent pairs the ways people ask (question cues, `data/question_cues.tsv`) with
+the label sections that answer it (`data/intent_sections.tsv`): their LOINC section
+codes, and for documents without codes the LOINC section names plus the usual
+headings of patient leaflets and consumer pages. Cues are matched on word stems,
+so "dosing", "doses" and "dosage" all meet "dose". A section that matches no intent
+is neutral, never penalized.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from ingest.datafiles import load_table
 from ingest.lexical import stem, words
 
-
-@dataclass(frozen=True, slots=True)
-class Intent:
-    name: str
-    question_cues: tuple[str, ...]  # phrases; every word must appear (as a stem) in order-free form
-    heading_cues: tuple[str, ...]
+DATA = Path(__file__).resolve().parent / "data"
 
 
-INTENTS = (
-    Intent("indication", ("used for", "use for", "what is", "what are", "what kind", "what type", "what class",
-                          "what sort", "treat", "indicat", "approv", "purpose",
-                          "what does it do", "prescribed for", "good for"),
-           ("used for", "uses", "indication", "indications", "information", "overview", "description",
-            "about")),
-    Intent("dosing", ("dose", "dosage", "how much", "how many", "how often", "how to take", "how should",
-                      "how do i take", "regimen", "schedule", "treatment cycle", "between cycles",
-                      "each cycle", "per cycle", "missed", "administer", "swallow",
-                      "with food", "empty stomach", "capsule", "tablet", "take it"),
-           ("dosage", "dose", "dosing", "administration", "how to use", "how to take", "directions",
-            "how to use", "posology", "missed dose")),
-    Intent("side_effects", ("side effect", "adverse", "reaction", "cause", "toxicity", "symptom of",
-                            "harm", "risk of", "safe"),
-           ("side effects", "adverse reactions", "adverse effects", "undesirable effects", "toxicity",
-            "safety")),
-    Intent("interactions", ("interact", "with other", "combine", "together", "take with", "mix",
-                            "alcohol", "grapefruit", "affect"),
-           ("interactions", "interaction", "other drugs", "other medicines", "drug interactions")),
-    Intent("contraindications", ("pregnan", "breastfeed", "breast feed", "nursing", "lactat", "contraindicat",
-                                 "who should not", "avoid", "allerg", "warning", "precaution", "caution",
-                                 "kidney", "renal", "liver", "hepatic", "elderly", "children", "contracept"),
-           ("contraindications", "warnings", "precautions", "pregnancy", "lactation", "breastfeeding",
-            "special populations", "before taking", "who should not")),
-    Intent("mechanism", ("how does it work", "how it works", "works by", "mechanism", "pharmacolog",
-                         "mode of action", "target", "inhibit", "pathway", "what does it do to"),
-           ("mechanism", "mechanism of action", "pharmacology", "pharmacodynamics", "how it works")),
-    Intent("onset", ("how long", "how soon", "how quickly", "start working", "take effect", "until it works",
-                     "onset", "kick in"),
-           ("onset", "what to expect", "how long")),
-    Intent("storage", ("store", "storage", "keep", "refrigerat", "expire", "dispose"),
-           ("storage", "how to store", "disposal", "handling")),
-    Intent("overdose", ("overdose", "too much", "poison"), ("overdose", "overdosage", "emergency")),
-    Intent("treatment", ("treatment", "treated", "therapy", "therapies", "manage", "cure"),
-           ("treatment", "treatment options", "therapy", "management")),
-    Intent("symptoms", ("symptom", "sign"), ("symptoms", "signs and symptoms", "signs")),
-    Intent("diagnosis", ("diagnos", "test", "detect", "exam", "screen", "find out"),
-           ("exams and tests", "diagnosis", "tests", "screening", "detection")),
-    Intent("outlook", ("outlook", "prognosis", "survival", "chance of recovery", "life expectancy"),
-           ("outlook", "prognosis", "survival")),
-    Intent("stages", ("stage", "staging", "spread"), ("stages", "staging")),
-    Intent("risk", ("who is at risk", "at risk", "risk factor", "susceptib", "who gets", "chance of getting"),
-           ("susceptibility", "risk factors", "risk", "who is at risk")),
-    Intent("research", ("research", "clinical trial", "new treatment", "being done", "studies"),
-           ("research", "clinical trials", "new treatments")),
-    Intent("prevention", ("prevent", "prevention", "avoid getting", "lower the risk", "reduce the risk"),
-           ("prevention", "preventing")),
-    Intent("causes", ("cause", "why do", "what causes"), ("causes", "cause", "etiology")),
-    Intent("genetics", ("genetic", "inherit", "gene", "hereditary", "run in families"),
-           ("genetic changes", "inheritance", "genetics", "genes")),
-)
+@lru_cache(maxsize=1)
+def loinc_section_names() -> dict[str, str]:
+    """LOINC code -> section name ("34068-7" -> "Dosage & Administration")."""
+    return {row["code"]: row["name"] for row in load_table(DATA / "loinc_sections.tsv").rows}
+
+
+@lru_cache(maxsize=1)
+def _sections() -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+    """intent -> (its LOINC codes, its heading phrases: the codes' names and the extra headings)."""
+    names = loinc_section_names()
+    out = {}
+    for row in load_table(DATA / "intent_sections.tsv").rows:
+        codes = frozenset(c for c in row["loinc"].split() if c != "-")
+        unknown = codes - names.keys()
+        if unknown:
+            raise ValueError(f"intent {row['intent']}: LOINC codes {sorted(unknown)} are not in loinc_sections.tsv")
+        headings = [names[c].replace("&", "and") for c in sorted(codes)]
+        headings += [h.strip() for h in row["headings"].split(";") if h.strip()]
+        out[row["intent"]] = (codes, tuple(dict.fromkeys(headings)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _question_cues() -> dict[str, tuple[str, ...]]:
+    """intent -> its question cues."""
+    cues: dict[str, tuple[str, ...]] = {}
+    for row in load_table(DATA / "question_cues.tsv").rows:
+        for intent in row["intents"].split():
+            if intent not in _sections():
+                raise ValueError(f"question cue {row['cue']!r}: no intent {intent!r} in intent_sections.tsv")
+            cues[intent] = cues.get(intent, ()) + (row["cue"],)
+    return cues
 
 
 def _stems(phrase: str) -> tuple[str, ...]:
@@ -81,7 +60,29 @@ def _stems(phrase: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _compiled():
-    return [(i.name, [_stems(c) for c in i.question_cues], [_stems(c) for c in i.heading_cues]) for i in INTENTS]
+    q_cues = _question_cues()
+    return [(name, [_stems(c) for c in q_cues.get(name, ())], [_stems(h) for h in headings])
+            for name, (_, headings) in _sections().items()]
+
+
+@lru_cache(maxsize=1)
+def _intents_by_code() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for name, (codes, _) in _sections().items():
+        for code in codes:
+            out.setdefault(code, set()).add(name)
+    return {code: frozenset(names) for code, names in out.items()}
+
+
+def code_intents(section_code: str | None) -> frozenset[str]:
+    """Intents a section answers by its LOINC code ("34068-7" -> {"dosing"}); empty when unmapped."""
+    return _intents_by_code().get(section_code or "", frozenset())
+
+
+def section_intents(heading: str, section_code: str | None = None) -> frozenset[str]:
+    """By the section's LOINC code when it has a mapped one, else by its heading's words
+    (SPL subsections coded 42229-5 "SPL unclassified" fall back to their headings)."""
+    return code_intents(section_code) or heading_intents(heading)
 
 
 def _has_phrase(padded: str, phrase: tuple[str, ...]) -> bool:

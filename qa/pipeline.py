@@ -56,7 +56,7 @@ class Pipeline:
             for name in doc.drugs:
                 docs_by_name.setdefault(name.lower(), set()).add(doc.doc_id)
         self.drug_docs = {name: frozenset(docs) for name, docs in docs_by_name.items()}
-        self.drug_names = DrugNameIndex({name: name for name in docs_by_name})
+        self.drug_names = DrugNameIndex({name: name for name in docs_by_name}, self.vocabulary)
 
     def with_config(self, **changes) -> Pipeline:
         """A pipeline sharing this one's index and encoder with other query settings."""
@@ -75,7 +75,8 @@ class Pipeline:
             focuses = [analyze_question(q, self.drug_names, self.drug_docs, self.vocabulary) for q in batch]
             expanded = [f.expanded for f in focuses]
             qvecs = self.encoder.encode(expanded, batch_size=batch_size)
-            hits = self.retriever.search(qvecs, expanded, [f.drug_docs for f in focuses], [f.intents for f in focuses])
+            hits = self.retriever.search(qvecs, expanded, [f.drug_docs for f in focuses], [f.intents for f in focuses],
+                                         [f.boost_docs for f in focuses])
             t1 = time.perf_counter()
             per_question_retrieve = (t1 - t0) * 1000 / len(batch)
             for q, qvec, focus, q_hits in zip(batch, qvecs, focuses, hits, strict=True):

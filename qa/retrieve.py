@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.chunking import section_label
+from ingest.chunking import section_at
 from ingest.lexical import analyze
+from ingest.records import Document
 from ingest.store import StoredIndex
 
-from .config import QAConfig
-from .intent import heading_intents, question_intents
+from .config import CHUNK_FEATURES, QAConfig
+from .intent import code_intents, heading_intents, question_intents
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +60,9 @@ class Retriever:
         for row, c in enumerate(index.chunks):
             rows.setdefault(c.doc_id, []).append(row)
         self.doc_rows = {d: np.array(r) for d, r in rows.items()}
-        # A chunk answers the intents of its heading and of its LOINC section's name:
-        # "2.1 Rheumatoid Arthritis" under "Dosage & Administration" is dosing.
-        self.chunk_intents = [heading_intents(section_label(index.documents[c.doc_id], c.section, c.start))
-                              for c in index.chunks]
+        # A chunk answers the intents of its heading and of its LOINC section code:
+        # "2.1 Rheumatoid Arthritis" under "Dosage & Administration" (34068-7) is dosing.
+        self.chunk_intents = [located_intents(index.documents[c.doc_id], c.section, c.start) for c in index.chunks]
         self.title_stems: dict[str, frozenset[str]] = {}
         self.docs_by_title_stem: dict[str, set[str]] = {}
         for doc in index.documents.values():
@@ -83,20 +83,24 @@ class Retriever:
         return out
 
     def search(self, qvecs: np.ndarray, questions: list[str], doc_filters: list[frozenset[str] | None],
-               intents: list[frozenset[str]] | None = None) -> list[list[Hit]]:
+               intents: list[frozenset[str]] | None = None,
+               boost_docs: list[frozenset[str]] | None = None) -> list[list[Hit]]:
         """Ranked chunk hits per question (best first), restricted to doc_filters when given.
-        intents default to what question_intents reads in each question."""
+        intents default to what question_intents reads in each question; chunks of a
+        question's boost_docs (a drug named misspelled) gain drug_boost_weight."""
         intents = intents or [question_intents(q) for q in questions]
+        boost_docs = boost_docs or [frozenset()] * len(questions)
         k = min(self.config.k_candidates, len(self.index.chunks))
         dense_rows = None
         if self.config.mode != "bm25":
             _, dense_rows = self.index.dense.search(np.ascontiguousarray(qvecs, dtype=np.float32), k)
         return [self._rank(qvecs[i], questions[i], None if dense_rows is None else dense_rows[i],
-                           doc_filters[i], intents[i]) for i in range(len(questions))]
+                           doc_filters[i], intents[i], boost_docs[i]) for i in range(len(questions))]
 
     def _rank(self, qvec: np.ndarray, question: str, dense_rows,
-              allowed: frozenset[str] | None, intents: frozenset[str]) -> list[Hit]:
-        rows, signals, bm25 = self.candidate_signals(qvec, question, dense_rows, allowed, intents)
+              allowed: frozenset[str] | None, intents: frozenset[str],
+              boosted: frozenset[str] = frozenset()) -> list[Hit]:
+        rows, signals, bm25 = self.candidate_signals(qvec, question, dense_rows, allowed, intents, boosted)
         if not len(rows):
             return []
         if self.config.mode == "dense":
@@ -110,9 +114,11 @@ class Retriever:
                     float(signals[j, 3]), float(signals[j, 4])) for j in order]
 
     def candidate_signals(self, qvec: np.ndarray, question: str, dense_rows, allowed: frozenset[str] | None,
-                          intents: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                          intents: frozenset[str], boosted: frozenset[str] = frozenset()
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Candidate chunk rows, their CHUNK_FEATURES signals (one row each: dense cosine,
-        BM25 / best BM25, heading cosine, intent match, title share) and raw BM25 scores."""
+        BM25 / best BM25, heading cosine, intent match, title share, chunk of a drug the
+        question names misspelled) and raw BM25 scores."""
         cfg = self.config
         bm25 = np.zeros(len(self.index.chunks), dtype=np.float32)
         tokens = analyze(question)
@@ -130,9 +136,12 @@ class Retriever:
             if len(candidates) < cfg.k_passages:
                 for doc_id in allowed:
                     candidates.update(int(r) for r in self.doc_rows.get(doc_id, ()))
+        for doc_id in boosted:  # a misspelled drug's chunks compete even when neither ranker found them
+            if allowed is None or doc_id in allowed:
+                candidates.update(int(r) for r in self.doc_rows.get(doc_id, ()))
         rows = np.fromiter(sorted(candidates), dtype=np.int64)
         if not len(rows):
-            return rows, np.zeros((0, 5), np.float32), np.zeros(0, np.float32)
+            return rows, np.zeros((0, len(CHUNK_FEATURES)), np.float32), np.zeros(0, np.float32)
         dense = self.chunk_vectors[rows] @ qvec
         top_bm25 = float(bm25[rows].max())
         lexical = bm25[rows] / top_bm25 if top_bm25 > 0 else np.zeros(len(rows), np.float32)
@@ -140,5 +149,12 @@ class Retriever:
         section = self.index.section_vectors[self.chunk_section[rows]] @ qvec
         intent = np.array([1.0 if intents & self.chunk_intents[r] else 0.0 for r in rows], dtype=np.float32)
         title = np.array([titles.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
-        signals = np.column_stack([dense, lexical, section, intent, title]).astype(np.float32)
+        drug = np.array([self.chunk_doc[r] in boosted for r in rows], dtype=np.float32)
+        signals = np.column_stack([dense, lexical, section, intent, title, drug]).astype(np.float32)
         return rows, signals, bm25[rows]
+
+
+def located_intents(doc: Document, heading: str, offset: int) -> frozenset[str]:
+    """Intents of the section at offset: by its LOINC code and by its heading's words."""
+    section = section_at(doc, offset)
+    return code_intents(section.section_code if section is not None else "") | heading_intents(heading)

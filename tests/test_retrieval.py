@@ -67,7 +67,6 @@ def test_exact_tokens_count(pipeline):
 
 def test_a_named_drug_is_answered_from_its_own_monograph(library):
     for question, doc_id in [("What are the side effects of warfarin?", "warfarin"),
-                             ("What are the side effects of warfrin?", "warfarin"),
                              ("What is Coumadin used for?", "warfarin"),
                              ("What are the side effects of lenalidomide?", "lenalidomide"),
                              ("Should I stop metoprolol suddenly?", "metoprolol-crlf")]:
@@ -103,15 +102,15 @@ def test_medquad_subset_document_and_section_recall_at_1(tmp_path, encoder):
 
 
 def test_drug_name_index_allows_consumer_misspellings():
-    from ingest.drugs import DrugNameIndex
+    from ingest.drugs import DrugMatch, DrugNameIndex
 
     index = DrugNameIndex({"lenalidomide": "lenalidomide", "revlimid": "revlimid", "warfarin": "warfarin"})
-    assert index.match("Lenalidomide") == "lenalidomide"
-    assert index.match("lenalidomid") == "lenalidomide"  # deletion
-    assert index.match("lenalidomdie") == "lenalidomide"  # transposition
-    assert index.match("revlimad") == "revlimid"  # substitution
-    assert index.match("warfrin") == "warfarin"
-    assert index.match("warfarins") == "warfarin"  # insertion
+    assert index.match("Lenalidomide") == DrugMatch("lenalidomide", exact=True, distance=0)
+    assert index.match("lenalidomid") == DrugMatch("lenalidomide", exact=False, distance=1)  # deletion
+    assert index.match("lenalidomdie") == DrugMatch("lenalidomide", exact=False, distance=1)  # transposition
+    assert index.match("revlimad") == DrugMatch("revlimid", exact=False, distance=1)  # substitution
+    assert index.match("warfrin").name == "warfarin"
+    assert index.match("warfarins").name == "warfarin"  # insertion
     assert index.match("warm") is None and index.match("wonderful") is None
 
 
