@@ -1,4 +1,4 @@
-"""python -m qa ask [--index DIR] [--json] QUESTION | python -m qa eval TESTFILE ..."""
+"""python -m qa ask [--index DIR] [--json] QUESTION | python -m qa chat | python -m qa eval TESTFILE ..."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print exactly one JSON object")
     ask.add_argument("--debug", action="store_true", help="with --json: add per-signal scores")
     ask.add_argument("question", nargs="+", help="the question (quote it, or give it as several words)")
+    chat = sub.add_parser("chat", help="a conversation in the terminal (follow-ups, /new, /export FILE)")
+    _common(chat)
+    chat.add_argument("--doc-ids", nargs="+", metavar="DOC_ID", help="keep the conversation to these labels")
     ev = sub.add_parser("eval", help="evaluate a test file (JSONL or CSV)")
     _common(ev)
     from .evaluate.cli import add_eval_arguments
@@ -46,7 +49,26 @@ def main(argv: list[str] | None = None) -> int:
         from .evaluate.cli import run_eval
 
         return run_eval(args, config)
+    if args.command == "chat":
+        return run_chat(args, config)
     return run_ask(args, config)
+
+
+def run_chat(args, config: QAConfig) -> int:
+    from ingest.store import IndexError_
+
+    from .chat_cli import chat_loop, prompt_lines
+    from .pipeline import QuestionError, load_pipeline
+
+    try:
+        pipeline = load_pipeline(config)
+        warn_if_stale(pipeline.index.manifest, config.index_dir)
+        if args.doc_ids:
+            pipeline.scope(args.doc_ids)  # unknown ids fail here, not mid-conversation
+    except (QuestionError, IndexError_) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return chat_loop(pipeline, prompt_lines(), sys.stdout, args.doc_ids)
 
 
 def run_ask(args, config: QAConfig) -> int:
@@ -90,7 +112,7 @@ def format_answer(answer) -> str:
         for c in answer.citations:
             where = f"{c.doc_id}, {c.section}" + (f", p. {c.page}" if c.page else "")
             lines.append(f"[{c.n}] {where} (chars {c.start}-{c.end}): \"{c.text}\"")
-    else:
+    elif answer.passages:
         lines.append("Closest passages (not citations):")
         for p in answer.passages[:3]:
             lines.append(f"- {p.doc_id}, {p.section}: {p.text[:200]}{'...' if len(p.text) > 200 else ''}")

@@ -16,6 +16,8 @@ from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_m
 
 from .compose import compose_answer, summary_rows
 from .config import QAConfig
+from .conversation import allowed_docs, answer_fields, resolve_turn, turn_answer
+from .drug_library import library_drugs
 from .question import QuestionFocus, analyze_question
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 from .retrieve import Hit, Retriever
@@ -57,36 +59,58 @@ class Pipeline:
                 docs_by_name.setdefault(name.lower(), set()).add(doc.doc_id)
         self.drug_docs = {name: frozenset(docs) for name, docs in docs_by_name.items()}
         self.drug_names = DrugNameIndex({name: name for name in docs_by_name}, self.vocabulary)
+        self.library = library_drugs(index.documents)
 
     def with_config(self, **changes) -> Pipeline:
         """A pipeline sharing this one's index and encoder with other query settings."""
         return Pipeline(self.index, self.encoder, replace(self.config, **changes))
 
-    def ask(self, question: str) -> Answer:
-        return self.ask_many([question])[0]
+    def ask(self, question: str, history: list[str] | None = None, doc_ids: list[str] | None = None) -> Answer:
+        """history: the conversation's earlier questions, oldest first; doc_ids: the labels the
+        conversation is restricted to (None or empty: the whole library)."""
+        return self.ask_many([question], histories=[history], doc_ids=doc_ids)[0]
 
-    def ask_many(self, questions: list[str], batch_size: int = 64) -> list[Answer]:
+    def ask_many(self, questions: list[str], batch_size: int = 64, histories: list[list[str] | None] | None = None,
+                 doc_ids: list[str] | None = None) -> list[Answer]:
         """Answers for many questions, encoding them in batches. Raises QuestionError."""
         questions = [check_question(q, self.config.max_question_chars) for q in questions]
+        histories = list(histories) if histories is not None else [None] * len(questions)
+        if len(histories) != len(questions):
+            raise ValueError(f"histories ({len(histories)}) must give one history per question ({len(questions)})")
+        scope = self.scope(doc_ids)
         answers: list[Answer] = []
         for lo in range(0, len(questions), batch_size):
             batch = questions[lo: lo + batch_size]
             t0 = time.perf_counter()
-            focuses = [analyze_question(q, self.drug_names, self.drug_docs, self.vocabulary) for q in batch]
+            turns = [resolve_turn(q, h, self.library, scope) for q, h in zip(batch, histories[lo: lo + batch_size],
+                                                                           strict=True)]
+            focuses = [analyze_question(t.text, self.drug_names, self.drug_docs, self.vocabulary) for t in turns]
             expanded = [f.expanded for f in focuses]
             qvecs = self.encoder.encode(expanded, batch_size=batch_size)
-            hits = self.retriever.search(qvecs, expanded, [f.drug_docs for f in focuses], [f.intents for f in focuses],
-                                         [f.boost_docs for f in focuses])
+            hits = self.retriever.search(qvecs, expanded, [allowed_docs(f.drug_docs, t.doc_ids)
+                                                           for f, t in zip(focuses, turns, strict=True)],
+                                         [f.intents for f in focuses], [f.boost_docs for f in focuses])
             t1 = time.perf_counter()
             per_question_retrieve = (t1 - t0) * 1000 / len(batch)
-            for q, qvec, focus, q_hits in zip(batch, qvecs, focuses, hits, strict=True):
+            for q, qvec, focus, turn, q_hits in zip(batch, qvecs, focuses, turns, hits, strict=True):
                 t2 = time.perf_counter()
-                answer = self._answer(q, qvec, focus, q_hits)
+                answer = turn_answer(q, turn, focus) or self._answer(q, qvec, focus, q_hits)
                 answer_ms = (time.perf_counter() - t2) * 1000
                 answers.append(replace(answer, sections=self._rank_sections(q_hits), timings_ms={
                     "retrieve": round(per_question_retrieve, 3), "answer": round(answer_ms, 3),
-                    "total": round(per_question_retrieve + answer_ms, 3)}))
+                    "total": round(per_question_retrieve + answer_ms, 3)}, **answer_fields(turn, focus)))
         return answers
+
+    def scope(self, doc_ids: list[str] | None) -> frozenset[str] | None:
+        """The documents a conversation keeps to (None: all). Raises QuestionError on unknown ids."""
+        if not doc_ids:
+            return None
+        unknown = sorted(set(doc_ids) - set(self.documents))
+        if unknown:
+            known = sorted(self.documents)
+            listed = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+            raise QuestionError(f"doc_ids {', '.join(unknown)} are not in the library; it has: {listed}")
+        return frozenset(doc_ids)
 
     def _answer(self, question: str, qvec: np.ndarray, focus: QuestionFocus, hits: list[Hit]) -> Answer:
         cfg = self.config

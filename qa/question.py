@@ -83,3 +83,8 @@ def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
     intents = question_intents(question) | ({"interactions"} if partners else set())
     return QuestionFocus(terms, docs, () if partner else tuple(outside), expanded, partners, frozenset(intents),
                          boost)
+
+
+def asking_words() -> frozenset[str]:
+    """Stems of words of asking rather than of content ("tell", "explain", "take")."""
+    return _question_words()[0]

@@ -63,6 +63,12 @@ class Answer:
     # Ranked distinct (document, section) pairs, at least 10 when the corpus has them;
     # for evaluation and the debug view, not part of the `ask --json` contract.
     sections: tuple[SectionScore, ...] = ()
+    # The question as the conversation made it (qa.conversation): the drugs it took from
+    # earlier turns and the previous question a fragment was read with; `drugs` the library
+    # drugs it was answered from; `clarify` the drugs to choose from when it asks back.
+    interpreted_as: str = ""
+    drugs: tuple[str, ...] = ()
+    clarify: tuple[str, ...] = ()
 
     def to_dict(self, debug: bool = False) -> dict:
         data = asdict(self)

@@ -45,6 +45,20 @@ def pipeline(lenalidomide_index, encoder):
     return load_pipeline(QAConfig(index_dir=lenalidomide_index), encoder=encoder)
 
 
+@pytest.fixture(scope="session")
+def conversation_pipeline(tmp_path_factory, encoder):
+    """A real index of tests/data/conversation: three monograph-like labels (atorvastatin/Lipitor,
+    amoxicillin/Amoxil, sertraline/Zoloft) that all have dosing, pediatric, missed-dose,
+    interaction and pregnancy sections (two mention grapefruit)."""
+    from ingest import IngestConfig, build_index
+    from qa import QAConfig, load_pipeline
+
+    index_dir = tmp_path_factory.mktemp("conversation") / "index"
+    build_index(IngestConfig(corpus_paths=(DATA / "conversation",), index_dir=index_dir), progress=False,
+                encoder=encoder)
+    return load_pipeline(QAConfig(index_dir=index_dir), encoder=encoder)
+
+
 @pytest.fixture()
 def mini_corpus(tmp_path) -> Path:
     """A writable copy of tests/data/mini (one empty file, one CRLF, one not UTF-8)."""

@@ -117,7 +117,7 @@ def test_server_error_is_logged_and_shown_as_a_short_apology(pipeline, caplog):
     class Broken:
         documents = pipeline.documents
 
-        def ask(self, question):
+        def ask(self, question, history=None, doc_ids=None):
             raise RuntimeError("secret /srv/path")
 
     with caplog.at_level(logging.ERROR, logger="web.chat"):

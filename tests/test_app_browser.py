@@ -122,10 +122,12 @@ def test_hostile_monograph_is_shown_as_text(hostile_app, page):
     expect(bot.locator(".passage").first).to_contain_text("![chart](http://example.com/corpus-md.png)")
     expect(bot.locator(".passage").first).to_contain_text("${7*7} {{constructor}} $$x^2$$")
     expect(page.locator("#library")).to_contain_text('Zapdrug <b onmouseover="window.__xss=5">(Zaptab)</b>')
+    expect(page.locator("#label-filter")).to_contain_text('Zapdrug <b onmouseover="window.__xss=5">(Zaptab)</b>')
     page.locator("#library").hover()
+    page.locator("#label-filter label").first.hover()
     page.wait_for_timeout(500)
     assert not xss_ran(page)
-    assert page.locator("#chatbot img, #library img").count() == 0
+    assert page.locator("#chatbot img, #library img, #label-filter img, #label-filter b").count() == 0
     assert off_host(page.requested) == []
 
 

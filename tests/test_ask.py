@@ -103,7 +103,9 @@ def test_cli_json_is_exactly_one_object_with_the_contract_fields(lenalidomide_in
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert set(data) == {"question", "answer", "abstained", "confidence", "citations", "passages",
-                         "documents", "timings_ms"}
+                         "documents", "timings_ms", "interpreted_as", "drugs", "clarify"}
+    assert (data["interpreted_as"], data["drugs"], data["clarify"]) == (
+        "How many days off between cycles?", ["lenalidomide"], [])
     c = data["citations"][0]
     assert set(c) == {"n", "doc_id", "title", "section", "text", "start", "end", "score"}
     text = (ROOT / "corpus" / "lenalidomide.txt").read_bytes().decode("utf-8")

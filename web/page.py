@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import gradio as gr
@@ -14,7 +15,7 @@ from starlette.middleware import Middleware
 from ingest import Document
 from qa import Pipeline
 
-from .chat import ChatSession, chat_text, reply_to, respond, vote_name
+from .chat import ChatSession, chat_text, export_conversation, reply_to, respond, vote_name
 from .evaluation import build_evaluate_tab
 from .feedback import FeedbackStore
 from .render import library_html
@@ -54,19 +55,34 @@ def build_demo(pipeline: Pipeline, store: FeedbackStore) -> gr.Blocks:
                             ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=1)
                         with gr.Row(elem_id="examples"):
                             examples = [gr.Button(q, size="sm") for q in example_questions(pipeline.documents)]
+                        with gr.Row():
+                            new = gr.Button("New conversation", size="sm", elem_id="new-conversation")
+                            export = gr.Button("Export conversation (Markdown, HTML)", size="sm", elem_id="export")
+                        downloads = gr.File(label="Conversation", file_count="multiple", interactive=False,
+                                            visible=False, elem_id="export-files")
                     with gr.Column(scale=1):
                         gr.HTML("<h3>Library</h3>" + library_html(pipeline.documents), elem_id="library")
+                        labels = gr.CheckboxGroup(
+                            label_choices(pipeline.documents), label="Ask only about these labels",
+                            info="None checked: the whole library.", elem_id="label-filter")
             with gr.Tab("Evaluate", id="evaluate"):
                 build_evaluate_tab(pipeline)
-        _wire_chat(pipeline, store, session, chatbot, question, [ask, *examples])
+        _wire_chat(pipeline, store, session, chatbot, question, labels, [ask, *examples])
+        _wire_conversation(pipeline, session, chatbot, new, export, downloads)
         _add_api(pipeline)
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     return demo
 
 
-def _wire_chat(pipeline, store, session, chatbot, question, buttons) -> None:
-    def on_question(text: str, state: ChatSession):
-        state = respond(pipeline, text, state)
+def label_choices(documents: dict[str, Document]) -> list[tuple[str, str]]:
+    """(title shown, doc id) of every label, by title; the id when a label has no title."""
+    return [(doc.title or doc.doc_id, doc.doc_id)
+            for doc in sorted(documents.values(), key=lambda d: ((d.title or d.doc_id).lower(), d.doc_id))]
+
+
+def _wire_chat(pipeline, store, session, chatbot, question, labels, buttons) -> None:
+    def on_question(text: str, state: ChatSession, chosen: list[str] | None):
+        state = respond(pipeline, text, state, list(chosen or ()) or None)
         return list(state.messages), state, ""
 
     def on_like(state: ChatSession, like: gr.LikeData, request: gr.Request) -> None:
@@ -76,23 +92,40 @@ def _wire_chat(pipeline, store, session, chatbot, question, buttons) -> None:
             store.record(vote, answer, request.session_hash or "", index)
 
     outputs = [chatbot, session, question]
-    question.submit(on_question, [question, session], outputs, api_visibility="private")
+    question.submit(on_question, [question, session, labels], outputs, api_visibility="private")
     # The Ask button sends the textbox; an example button sends its own label.
-    buttons[0].click(on_question, [question, session], outputs, api_visibility="private")
+    buttons[0].click(on_question, [question, session, labels], outputs, api_visibility="private")
     for button in buttons[1:]:
-        button.click(on_question, [button, session], outputs, api_visibility="private")
+        button.click(on_question, [button, session, labels], outputs, api_visibility="private")
     chatbot.like(on_like, [session], None, api_visibility="private")
     chatbot.clear(ChatSession, None, session, api_visibility="private")
 
 
-def _add_api(pipeline: Pipeline) -> None:
-    def chat(message: str) -> str:
-        """The answer with its [n] markers, then the numbered sources (title, section, date, sentence)."""
-        return chat_text(pipeline, message)
+def _wire_conversation(pipeline, session, chatbot, new, export, downloads) -> None:
+    """New conversation (forget the history) and export (Markdown + HTML files to download)."""
+    def on_new():
+        return [], ChatSession(), gr.File(value=None, visible=False)
 
-    def ask(message: str) -> dict:
-        """The same JSON object as `python -m qa ask --json`."""
-        reply = reply_to(pipeline, message)
+    def on_export(state: ChatSession):
+        if not state.exchanges:
+            gr.Info("Nothing to export yet: ask a question first.")
+            return gr.File(value=None, visible=False)
+        folder = Path(tempfile.mkdtemp(prefix="rxcite-conversation-"))
+        return gr.File(value=export_conversation(state, pipeline.documents, folder), visible=True)
+
+    new.click(on_new, None, [chatbot, session, downloads], api_visibility="private")
+    export.click(on_export, [session], [downloads], api_visibility="private")
+
+
+def _add_api(pipeline: Pipeline) -> None:
+    def chat(message: str, history: list[str] | None = None, doc_ids: list[str] | None = None) -> str:
+        """The answer with its [n] markers, then the numbered sources (title, section, date, sentence).
+        history: earlier questions of the conversation, oldest first; doc_ids: labels to keep to."""
+        return chat_text(pipeline, message, history, doc_ids)
+
+    def ask(message: str, history: list[str] | None = None, doc_ids: list[str] | None = None) -> dict:
+        """The same JSON object as `python -m qa ask --json`; history and doc_ids as for /chat."""
+        reply = reply_to(pipeline, message, history, doc_ids)
         if reply.answer is None:
             raise gr.Error(reply.problem)
         return reply.answer.to_dict()

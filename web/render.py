@@ -99,7 +99,7 @@ def answer_html(answer: Answer, documents: dict[str, Document], related: int = 3
     styled apart from citations.
     """
     body = _answer_body(answer)
-    parts = [f'<div class="answer{" abstained" if answer.abstained else ""}"><p>{body}</p>']
+    parts = [f'<div class="answer{" abstained" if answer.abstained else ""}">', interpreted_html(answer), f"<p>{body}</p>"]
     if answer.citations:
         parts.append('<div class="sources-heading">Sources</div>')
         parts += [citation_html(c, documents, open_=i == 0) for i, c in enumerate(answer.citations)]
@@ -129,6 +129,14 @@ def _answer_body(answer: Answer) -> str:
         done = m.end()
     parts.append(escape_text(answer.answer[done:]))
     return "".join(parts)
+
+
+def interpreted_html(answer: Answer) -> str:
+    """"Interpreted as: Lipitor: starting dose for children", when a follow-up was read with
+    the conversation (its drug or the previous question), so a wrong reading shows."""
+    if not answer.interpreted_as or answer.interpreted_as == answer.question:
+        return ""
+    return f'<div class="interpreted">Interpreted as: <b>{escape_text(answer.interpreted_as)}</b></div>'
 
 
 def question_html(question: str) -> str:
