@@ -23,7 +23,7 @@ SKIPPED_FIELDS = frozenset({"spl_product_data_elements", "package_label_principa
 # openFDA's older field name for "Warnings and Precautions" (LOINC 43685-7).
 FIELD_ALIASES = {"warnings_and_precautions": "43685-7"}
 META_FIELDS = frozenset({"id", "set_id", "version", "effective_time", "openfda"})
-_NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+\S")
+_NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+[A-Z][A-Za-z]")  # "2.1 Crohn's", not "15 kg"
 MAX_HEADING_WORDS = 14
 
 

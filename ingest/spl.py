@@ -38,7 +38,7 @@ _ADDRESS_LINE_CHARS = 120
 _POSTAL = re.compile(r"\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d)\b")
 # A line that is only a revision date or a document control code ("October 2012", "LAB-0348-8.0").
 _CONTROL_LINE = re.compile(r"^\s*(?:[A-Z]{2,6}-?\d[\w.-]*|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-                           r"\s+(?:\d{1,2},\s*)?\d{4}|[A-Z0-9:./ -]*\d[A-Z0-9:./ -]*)\s*$")
+                           r"\s+(?:\d{1,2},\s*)?\d{4}|[A-Z0-9:./-]*\d[A-Z0-9:./-]*(?:\s+\d+)*)\s*$")
 _SPACE = re.compile(r"\s+")
 # Zipf frequency (log10 of uses per billion words, wordfreq) at or above which a word of a
 # product name is everyday English, not a drug name: "night" 5.6, "calcium" 3.8, "mens" 3.5

@@ -1,0 +1,91 @@
+"""compose_answer on hand-made inputs: which units are quoted, and when and why it abstains."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ingest.records import Chunk, Document, Section, Sentence
+from qa.compose import CONFIDENCE_FEATURES, UNIT_FEATURES, compose_answer
+from qa.config import QAConfig
+from qa.linear import LinearModel
+from qa.question import QuestionFocus
+from qa.retrieve import Hit
+from qa.units import CorpusView
+
+TEXT = ("Label\n\nDosage\n\nAge | Dose\n\nadults | 10 mg daily\n\nDo not use:\n\nin children under 4\n\n"
+        "[see Warnings (5.1)]\n\nTake it with water.\n\n")
+LINES = ["Age | Dose", "adults | 10 mg daily", "Do not use:", "in children under 4", "[see Warnings (5.1)]",
+         "Take it with water."]
+
+
+def corpus(vectors: dict[str, list[float]]) -> CorpusView:
+    body = TEXT.index("Age")
+    doc = Document("d", "Label", TEXT, (Section("Dosage", body, len(TEXT), None, "34068-7"),))
+    sentences = [Sentence("d", "Dosage", TEXT.index(line), TEXT.index(line) + len(line), line) for line in LINES]
+    chunk = Chunk("c", "d", "Dosage", sentences[0].start, sentences[-1].end, TEXT[sentences[0].start:sentences[-1].end],
+                  tuple(range(len(LINES))))
+    matrix = np.array([vectors.get(line, [0.0, 0.0, 1.0]) for line in LINES], dtype=np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    return CorpusView(sentences, matrix, [chunk], {"d": doc}, {"dose": 1.0, "water": 2.0}, frozenset({"dose", "water"}),
+                      frozenset(), np.array([[0.0, 0.0, 1.0]], dtype=np.float32), {("d", "Dosage"): 0},
+                      {"d": (0, np.array([s.start for s in sentences]))})
+
+
+def config(threshold: float = 0.5, bias: float = 5.0) -> QAConfig:
+    unit = LinearModel(UNIT_FEATURES, tuple(10.0 if f == "cos" else 0.0 for f in UNIT_FEATURES))
+    conf = LinearModel(CONFIDENCE_FEATURES, tuple(0.0 for _ in CONFIDENCE_FEATURES), bias)
+    return replace(QAConfig(), unit_model=unit, confidence_model=conf, abstain_threshold=threshold,
+                   adjacent_threshold=1.01, max_answer_units=3)
+
+
+FOCUS = QuestionFocus((("dose",),), None, (), "what dose?")
+HITS = [Hit(0, 1.0, 0.8, 1.0, 0.5)]
+QVEC = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+
+
+def quoted(result, view):
+    return [view.sentences[u.row].text for u in result.units]
+
+
+def test_a_table_header_row_is_never_quoted_alone():
+    view = corpus({"Age | Dose": [1, 0, 0], "adults | 10 mg daily": [0.8, 0.6, 0]})
+    result = compose_answer(FOCUS, QVEC, HITS, view, config())
+    assert quoted(result, view) == ["adults | 10 mg daily"]
+    assert result.candidates[0].row == 0  # the header scored best, and was passed over
+
+
+def test_a_cross_reference_stub_is_never_quoted_alone():
+    view = corpus({"[see Warnings (5.1)]": [1, 0, 0], "Take it with water.": [0.7, 0.7, 0]})
+    assert quoted(compose_answer(FOCUS, QVEC, HITS, view, config()), view) == ["Take it with water."]
+
+
+def test_a_lead_in_brings_the_item_it_introduces():
+    view = corpus({"Do not use:": [1, 0, 0]})
+    assert quoted(compose_answer(FOCUS, QVEC, HITS, view, config()), view) == ["Do not use:", "in children under 4"]
+
+
+def test_units_join_while_their_share_reaches_the_threshold():
+    view = corpus({"Take it with water.": [1, 0, 0], "adults | 10 mg daily": [0.99, 0.1, 0]})
+    one = compose_answer(FOCUS, QVEC, HITS, view, config())
+    two = compose_answer(FOCUS, QVEC, HITS, view, replace(config(), adjacent_threshold=0.2))
+    assert quoted(one, view) == ["Take it with water."]
+    assert quoted(two, view) == ["Take it with water.", "adults | 10 mg daily"]
+
+
+def test_low_confidence_abstains_and_says_why():
+    view = corpus({"Take it with water.": [1, 0, 0]})
+    result = compose_answer(FOCUS, QVEC, HITS, view, config(bias=-5.0))
+    assert result.units == () and result.confidence < 0.01
+    assert result.abstain_reason.startswith("confidence 0.01 is below the abstention threshold 0.50")
+    assert set(result.confidence_features) == set(CONFIDENCE_FEATURES)
+
+
+def test_a_drug_without_a_label_and_no_hits_abstain_with_their_reason():
+    view = corpus({})
+    unknown = replace(FOCUS, unknown_drugs=("metformin",))
+    assert compose_answer(unknown, QVEC, HITS, view, config()).abstain_reason == \
+        "the library has no monograph for metformin"
+    assert compose_answer(FOCUS, QVEC, [], view, config()).abstain_reason == \
+        "no passage of the library matches the question"
