@@ -96,7 +96,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, weight: np.ndarr
 
 
 def fit_listwise(groups_x: list[np.ndarray], groups_y: list[np.ndarray], l2: float = 1.0,
-                 iterations: int = 50) -> np.ndarray:
+                 iterations: int = 50, weights: list[float] | None = None) -> np.ndarray:
     """Weights (raw feature scale) of a conditional logit: within each question, a softmax
     over its candidates should put its mass on the right ones (the target spreads evenly
     over them). Newton's method on standardized features; no bias (it cancels)."""
@@ -105,24 +105,26 @@ def fit_listwise(groups_x: list[np.ndarray], groups_y: list[np.ndarray], l2: flo
     std[std < 1e-9] = 1.0
     zs = [(x - mean) / std for x in groups_x]
     targets = [y / y.sum() for y in groups_y]
+    qw = weights or [1.0] * len(zs)  # per-question weights (equal totals per group)
+
     def loss(w: np.ndarray) -> float:
         total = 0.5 * l2 * float(w @ w)
-        for z, t in zip(zs, targets, strict=True):
+        for z, t, q in zip(zs, targets, qw, strict=True):
             s = z @ w
-            total += float(np.log(np.exp(s - s.max()).sum()) + s.max() - t @ s)
+            total += q * float(np.log(np.exp(s - s.max()).sum()) + s.max() - t @ s)
         return total
 
     w = np.zeros(allx.shape[1])
     current = loss(w)
     for _ in range(iterations):
         grad, hess = l2 * w, np.diag(np.full(len(w), l2))
-        for z, t in zip(zs, targets, strict=True):
+        for z, t, q in zip(zs, targets, qw, strict=True):
             s = z @ w
             p = np.exp(s - s.max())
             p /= p.sum()
             mu = p @ z
-            grad += mu - t @ z
-            hess += (z * p[:, None]).T @ z - np.outer(mu, mu)
+            grad += q * (mu - t @ z)
+            hess += q * ((z * p[:, None]).T @ z - np.outer(mu, mu))
         step = np.linalg.solve(hess, grad)
         scale = 1.0
         while scale > 1e-4 and loss(w - scale * step) > current:  # backtracking: Newton may overshoot
@@ -135,9 +137,10 @@ def fit_listwise(groups_x: list[np.ndarray], groups_y: list[np.ndarray], l2: flo
     return w / std
 
 
-def listwise_model(features: tuple[str, ...], groups_x, groups_y) -> LinearModel:
-    kept = [(x, y) for x, y in zip(groups_x, groups_y, strict=True) if y.any()]
-    w = fit_listwise([x for x, _ in kept], [y for _, y in kept])
+def listwise_model(features: tuple[str, ...], groups_x, groups_y, weights=None) -> LinearModel:
+    weights = weights or [1.0] * len(groups_x)
+    kept = [(x, y, q) for x, y, q in zip(groups_x, groups_y, weights, strict=True) if y.any()]
+    w = fit_listwise([x for x, _, _ in kept], [y for _, y, _ in kept], weights=[q for _, _, q in kept])
     return LinearModel(features, tuple(float(v) for v in w), 0.0)
 
 
@@ -272,12 +275,13 @@ UNANSWERABLE_TARGET = 0.85  # the promise is 80% of unanswerable questions absta
 
 def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
     """Chunk, unit and confidence models and both thresholds, fitted on `train`."""
-    cx, cy = [], []
-    for t in train:
+    cx, cy, cw = [], [], []
+    for t in train:  # every group weighs the same in total, whatever its number of questions
         xs, ys = chunk_data(t, inputs[t.group.name])
         cx += xs
         cy += ys
-    chunk = listwise_model(CHUNK_FEATURES, cx, cy)
+        cw += [len(train) * 10.0 / max(len(xs), 1)] * len(xs)
+    chunk = listwise_model(CHUNK_FEATURES, cx, cy, cw)
     base = QAConfig()
     per_group = {t.group.name: unit_data(t, inputs[t.group.name], chunk, base) for t in train if t.group.units}
     unit = unit_model_of(per_group.values())
@@ -321,13 +325,15 @@ def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
 
 def unit_model_of(groups_rows) -> LinearModel:
     """The listwise unit model over answerable questions whose candidates hold an answer unit."""
-    ux, uy = [], []
-    for rows in groups_rows:
-        for case, _, _, units, labels in rows:
-            if units and case["answerable"] and any(labels):
-                ux.append(np.array([[u.features[f] for f in UNIT_FEATURES] for u in units]))
-                uy.append(np.array(labels, float))
-    return listwise_model(UNIT_FEATURES, ux, uy)
+    ux, uy, uw = [], [], []
+    for rows in groups_rows:  # every group weighs the same in total
+        kept = [(units, labels) for case, _, _, units, labels in rows
+                if units and case["answerable"] and any(labels)]
+        for units, labels in kept:
+            ux.append(np.array([[u.features[f] for f in UNIT_FEATURES] for u in units]))
+            uy.append(np.array(labels, float))
+            uw.append(30.0 / len(kept))
+    return listwise_model(UNIT_FEATURES, ux, uy, uw)
 
 
 def replace_score(unit, model: LinearModel):

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from qa.evaluate.scoring import score_batch
-from qa.evaluate.summary import aggregate_metrics, calibration, counts, metric_names
+from qa.evaluate.summary import aggregate_metrics, calibration, counts, metric_names, reliability
 from qa.evaluate.testfile import EvalCase
 from qa.records import Answer, Citation, DocumentScore, SectionScore
 
@@ -91,3 +91,13 @@ def test_results_line_holds_the_ask_object_id_carried_fields_and_metrics(results
     assert set(ANSWERS[0].to_dict()) <= set(line)
     assert line["expected"] == {"answer": None, "sources": [], "answerable": True}
     assert line["ranked_sections"] == ["d#Safety", "d#Dosing"]
+
+
+def test_reliability_bins_confidence_against_right_answers(results):
+    bins = {b["bin"]: b for b in reliability(results)}
+    # q1 (0.8) holds its reference "take it daily"; q2 (0.8) has no reference and cites document d,
+    # not its expected source e; q3 (0.3) is unanswerable and abstained.
+    assert bins["0.8-1.0"] == {"bin": "0.8-1.0", "questions": 2, "answerable": 2, "mean_confidence": 0.8,
+                               "share_right": 0.5, "answered": 2}
+    assert bins["0.2-0.4"]["questions"] == 1 and bins["0.2-0.4"]["share_right"] == 0.0
+    assert bins["0.0-0.2"]["questions"] == 0 and bins["0.0-0.2"]["share_right"] is None

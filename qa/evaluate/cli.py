@@ -104,9 +104,16 @@ def format_summary(summary: dict, out_dir: Path) -> str:
     best = "abstain on all" if a["best_threshold"] is None else f"{a['best_threshold']:.3f}"
     lines += ["", f"abstain threshold {a['abstain_threshold']}; best on this file {best} "
                   f"(abstention accuracy {a['best_threshold_accuracy']:.3f})",
+              "reliability (confidence bin: questions, mean confidence, share right, answered):",
+              *(f"  {b['bin']}: {b['questions']:>4}  {_num(b['mean_confidence'])}  {_num(b['share_right'])}  "
+                f"{b['answered']}" for b in summary.get("reliability", ())),
               f"{t['questions_per_second']} questions/s; latency p50 {t['latency_ms_p50']} ms, "
               f"p95 {t['latency_ms_p95']} ms", f"wrote {out_dir}/results.jsonl, summary.json, report.html"]
     return "\n".join(lines)
+
+
+def _num(value) -> str:
+    return "  n/a" if value is None else f"{value:.3f}"
 
 
 def _progress_bar():

@@ -31,4 +31,8 @@ DEFINITIONS = (
     ("questions_per_second", "Evaluated questions divided by the wall time of the run with the model loaded "
                              "(batched encoding, scoring and writing included). p50/p95 latency: each "
                              "question's share of its batch's retrieval plus its own answer composition."),
+    ("reliability", "Questions grouped by confidence (five equal bins over 0-1) with the share whose answer "
+                    "is right: answerable, answered, and holding the reference (answer_containment >= 0.5), or "
+                    "citing an expected source when the row has no reference. A calibrated confidence of 0.7 is "
+                    "right about 70% of the time; abstained and unanswerable questions count as not right."),
 )

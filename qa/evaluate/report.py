@@ -43,7 +43,7 @@ def write_report(path: Path, summary: dict, results: Sequence[QuestionResult]) -
     failures = [(r, failure_reasons(r)) for r in results]
     failures = [(r, why) for r, why in failures if why]
     body = [f"<h1>rxcite evaluation: {escape(Path(summary['testfile']).name)}</h1>",
-            _settings(summary), _metrics_table(summary), _plots(summary, results),
+            _settings(summary), _metrics_table(summary), _plots(summary, results), _reliability_table(summary),
             f"<h2>Failures ({len(failures)} of {len(results)})</h2>", _question_table(failures),
             _bad_rows(summary["bad_rows"]),
             f"<details><summary>All {len(results)} questions</summary>"
@@ -53,6 +53,18 @@ def write_report(path: Path, summary: dict, results: Sequence[QuestionResult]) -
     html = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>rxcite evaluation</title>"
             f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n")
     Path(path).write_text(html, encoding="utf-8")
+
+
+def _reliability_table(summary: dict) -> str:
+    """Confidence bins against the share of right answers (is the confidence calibrated?)."""
+    rows = "".join(f"<tr><td>{escape(b['bin'])}</td><td class='num'>{b['questions']}</td>"
+                   f"<td class='num'>{b['answerable']}</td><td class='num'>{_fmt(b['mean_confidence'])}</td>"
+                   f"<td class='num'>{_fmt(b['share_right'])}</td><td class='num'>{b['answered']}</td></tr>"
+                   for b in summary.get("reliability", ()))
+    return ("<h2>Reliability</h2><p class='small'>Questions by confidence; share right = answerable and answered "
+            "with the reference in the quote (or from an expected source).</p><table><tr><th>confidence</th>"
+            "<th>questions</th><th>answerable</th><th>mean confidence</th><th>share right</th><th>answered</th></tr>"
+            f"{rows}</table>")
 
 
 def _settings(summary: dict) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .report import write_report
 from .scoring import QuestionResult, score_batch
-from .summary import aggregate_metrics, calibration, counts, timings
+from .summary import aggregate_metrics, calibration, counts, reliability, timings
 from .testfile import TestFileError, load_qrels, load_testfile
 
 RESULTS, SUMMARY, REPORT = "results.jsonl", "summary.json", "report.html"
@@ -67,6 +67,7 @@ def _summary(pipeline, loaded, results, k, qrels, wall_seconds, interrupted) -> 
             "metrics": aggregate_metrics(results, k),
             "counts": counts(results, len(loaded.bad_rows)),
             "abstention": calibration(results, cfg.abstain_threshold),
+            "reliability": reliability(results),
             "timings": timings(results, wall_seconds),
             "settings": {"k": k, "mode": cfg.mode, "encoder": cfg.encoder, "index_dir": str(cfg.index_dir),
                          "abstain_threshold": cfg.abstain_threshold, "qrels": None if qrels is None else str(qrels),

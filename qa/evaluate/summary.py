@@ -66,3 +66,36 @@ def timings(results: Sequence[QuestionResult], wall_seconds: float) -> dict:
             "questions_per_second": round(len(results) / wall_seconds, 2) if wall_seconds > 0 else None,
             "latency_ms_p50": None if p50 is None else round(p50, 2),
             "latency_ms_p95": None if p95 is None else round(p95, 2)}
+
+
+RELIABILITY_BINS = 5
+
+
+def answer_right(result: QuestionResult) -> bool:
+    """The outcome the confidence predicts: an answerable question answered with the
+    reference in the quote (answer_containment >= 0.5), or from an expected source when
+    the row has no reference text, or answered at all when it has neither."""
+    m = result.metrics
+    if not result.case.answerable or result.answer.abstained:
+        return False
+    if "answer_containment" in m:
+        return m["answer_containment"] >= 0.5
+    if "citation_recall" in m:
+        return m["citation_recall"] > 0
+    return True
+
+
+def reliability(results: Sequence[QuestionResult], bins: int = RELIABILITY_BINS) -> list[dict]:
+    """Confidence bins (equal width over [0, 1]) against the share of questions whose answer
+    is right: a calibrated confidence of 0.7 is right about 70% of the time. Abstained
+    answerable questions count as not right (their answer was not given)."""
+    rows = []
+    for i in range(bins):
+        lo, hi = i / bins, (i + 1) / bins
+        inside = [r for r in results if lo <= r.answer.confidence < hi or (i == bins - 1 and r.answer.confidence == 1.0)]
+        rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "questions": len(inside),
+                     "answerable": sum(r.case.answerable for r in inside),
+                     "mean_confidence": round(sum(r.answer.confidence for r in inside) / len(inside), 3) if inside else None,
+                     "share_right": round(sum(answer_right(r) for r in inside) / len(inside), 3) if inside else None,
+                     "answered": sum(not r.answer.abstained for r in inside)})
+    return rows
