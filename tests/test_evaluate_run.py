@@ -137,3 +137,28 @@ def test_dev_set_in_every_mode_quotes_verbatim(pipeline, tmp_path, mode):
     assert summary["settings"]["mode"] == mode and summary["counts"]["evaluated"] == 30
     assert summary["metrics"]["citation_verbatim"] == 1.0
     assert summary["metrics"]["section_recall@10"] == 1.0  # five sections: all are in the top 10
+
+
+def test_citation_verbatim_is_checked_against_the_source_file_not_the_index(tmp_path, encoder):
+    """An index whose stored text no longer matches its source file fails citation_verbatim."""
+    import shutil
+
+    from ingest import IngestConfig, build_index
+    from qa import QAConfig, load_pipeline
+    from qa.evaluate.runner import run_evaluation
+
+    from .conftest import DATA
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(DATA / "mini" / "warfarin.txt", corpus)
+    build_index(IngestConfig(corpus_paths=(corpus,), index_dir=tmp_path / "ix"), progress=False, encoder=encoder)
+    pipeline = load_pipeline(QAConfig(index_dir=tmp_path / "ix"), encoder=encoder)
+    tests = tmp_path / "t.jsonl"
+    tests.write_text('{"question": "What is warfarin used for?"}\n', encoding="utf-8")
+    before = run_evaluation(pipeline, tests, tmp_path / "before")
+    assert before["metrics"]["citation_verbatim"] == 1.0 and before["verbatim_unverified_documents"] == []
+    source = corpus / "warfarin.txt"
+    source.write_text("Edited after the build.\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    after = run_evaluation(pipeline, tests, tmp_path / "after")
+    assert after["metrics"]["citation_verbatim"] == 0.0

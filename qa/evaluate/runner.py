@@ -11,6 +11,7 @@ from .report import write_report
 from .scoring import QuestionResult, score_batch
 from .summary import aggregate_metrics, calibration, counts, reliability, timings
 from .testfile import TestFileError, load_qrels, load_testfile
+from .verbatim import SourceDocuments
 
 RESULTS, SUMMARY, REPORT = "results.jsonl", "summary.json", "report.html"
 
@@ -36,7 +37,7 @@ def run_evaluation(pipeline, testfile: Path, out_dir: Path, k: int = 10, qrels: 
     if k > pipeline.config.k_documents:  # rank as many documents and sections as are scored
         pipeline = pipeline.with_config(k_documents=k)
     out_dir.mkdir(parents=True, exist_ok=True)
-    cases, documents = loaded.cases, pipeline.index.documents
+    cases, documents = loaded.cases, SourceDocuments(pipeline.index.documents)
     results: list[QuestionResult] = []
     interrupted = False
     started = time.perf_counter()
@@ -54,6 +55,7 @@ def run_evaluation(pipeline, testfile: Path, out_dir: Path, k: int = 10, qrels: 
         except KeyboardInterrupt:
             interrupted = True
     summary = _summary(pipeline, loaded, results, k, qrels, time.perf_counter() - started, interrupted)
+    summary["verbatim_unverified_documents"] = sorted(documents.unverified)  # source unreadable: index copy used
     (out_dir / SUMMARY).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_report(out_dir / REPORT, summary, results)
     if interrupted:
