@@ -208,7 +208,7 @@ def read_spl(data: bytes) -> tuple[str, tuple[Section, ...], LabelInfo]:
     return text, _sections(label, len(text)), info
 
 
-def _walk_section(sec: Element, parent_code: str, label: LabelText) -> None:
+def _walk_section(sec: Element, parent_code: str, label: LabelText, parent_title: str = "") -> None:
     """Headings and lines of a section and its subsections, in document order. A
     subsection coded SPL UNCLASSIFIED (or not coded) takes its parent's code."""
     code_el = sec.find(f"{_NS}code")
@@ -221,7 +221,11 @@ def _walk_section(sec: Element, parent_code: str, label: LabelText) -> None:
     if _TOC.match(title):
         return
     if not title and parent_code:
-        code = parent_code  # an untitled subsection is layout (a box, a chart): it continues its parent
+        # An untitled subsection is layout (a box, a chart): it continues its parent, whose
+        # heading is repeated when a titled sibling came in between.
+        code = parent_code
+        if parent_title and label.sections and label.sections[-1][2] != parent_title:
+            title = parent_title
     elif not title:
         title = section_names().get(code, "") or "Label"
     text_el = sec.find(f"{_NS}text")
@@ -232,7 +236,7 @@ def _walk_section(sec: Element, parent_code: str, label: LabelText) -> None:
         label.add(line)
     for comp in _children(sec, "component"):
         for child in _children(comp, "section"):
-            _walk_section(child, code, label)
+            _walk_section(child, code, label, title or parent_title)
 
 
 def _sections(label: LabelText, end: int) -> tuple[Section, ...]:
