@@ -402,12 +402,59 @@ def evaluate_group(loaded: Loaded, fitted: dict, out_dir: Path) -> dict:
             "median_length_ratio": round(statistics.median(ratios), 2) if ratios else None}
 
 
+FIT_MD = ROOT / "bench" / "FIT.md"
+BASELINES = ("For reference, on the four shared label sets (`../shared/labels/questions`, each over its own "
+             "label): the engine before this fit answered 26% with the reference in the quote and abstained on 77% "
+             "of unanswerable questions; a naive baseline quoting the top MiniLM sentence 30% / 0%, the top three "
+             "sentences 48% / 0% (issue 9).")
+
+
+def fit_markdown(report: dict) -> str:
+    """bench/FIT.md: held-out figures per group and the fitted values."""
+    lines = ["# Fitted scoring: leave-one-group-out results", "",
+             "Written by `python -m bench.fit --write` (bench/fit.py). Each row: the chunk, unit and confidence "
+             "models and both thresholds fitted on the *other* groups, then the product pipeline answering this "
+             "group's questions (`qa.evaluate.run_evaluation`). `right` = answerable questions answered with the "
+             "reference in the quote (answer_containment >= 0.5); `answered`/`abstained` = answerable answered, "
+             "unanswerable abstained; `length` = median answer length / reference length over right answers.", "",
+             "| held out | questions (unanswerable) | right | answered | abstained | citation recall | "
+             "section R@1 | length | abstain threshold | unit cap / share |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+
+    def fmt(v):
+        return "n/a" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
+
+    for name, r in report.get("held_out", {}).items():
+        t = r.get("thresholds", {})
+        lines.append(f"| {name} | {r['questions']} ({r['unanswerable']}) | {fmt(r['answered_with_reference'])} | "
+                     f"{fmt(r['answerable_answered'])} | {fmt(r['unanswerable_abstained'])} | "
+                     f"{fmt(r['citation_recall'])} | {fmt(r['section_recall@1'])} | {fmt(r['median_length_ratio'])} | "
+                     f"{fmt(t.get('abstain'))} | {t.get('max_units')} / {t.get('adjacent')} |")
+    lines += ["", BASELINES, ""]
+    fitted = report.get("fitted")
+    if fitted:
+        lines += ["## Fitted values (all groups)", "", f"Fitted on: {', '.join(fitted['fitted_on'])}.", ""]
+        for key in ("chunk", "unit", "confidence"):
+            model = fitted[key]
+            lines.append(f"- **{key}** (bias {model['bias']}): " + ", ".join(
+                f"{f} {w:+.3f}" for f, w in zip(model["features"], model["weights"], strict=True)))
+        lines += [f"- abstain threshold {fitted['abstain_threshold']}, further-unit share "
+                  f"{fitted['adjacent_threshold']}, unit cap {fitted['max_answer_units']}", ""]
+    lines.append(f"Run time {report.get('seconds')} s on the shared 2-core machine.")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--groups", nargs="*", help="only these groups (default: all)")
     parser.add_argument("--write", action="store_true", help="fit on all groups and write qa/data/fitted.json")
     parser.add_argument("--no-holdout", action="store_true", help="skip the leave-one-group-out evaluation")
+    parser.add_argument("--markdown-only", action="store_true",
+                        help="only rewrite bench/FIT.md from bench/out/fit/report.json")
     args = parser.parse_args(argv)
+    if args.markdown_only:
+        FIT_MD.write_text(fit_markdown(json.loads((OUT / "report.json").read_text(encoding="utf-8"))), encoding="utf-8")
+        return 0
     chosen = [g for g in groups() if not args.groups or g.name in args.groups]
     started = time.perf_counter()
     loaded = []
@@ -438,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     report["seconds"] = round(time.perf_counter() - started, 1)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    if args.write and not args.no_holdout and not args.groups:
+        FIT_MD.write_text(fit_markdown(report), encoding="utf-8")
     print(json.dumps(report["held_out"], indent=1))
     return 0
 
