@@ -7,6 +7,10 @@ from pathlib import Path
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".html", ".htm", ".pdf", ".xml", ".json")
 INDEX_FORMAT_VERSION = 2
+# Bumped whenever a loader extracts different text or sections from the same file (SPL,
+# openFDA, PDF label reading): an index built by an older extraction is stale and is
+# rebuilt, reusing the vectors of texts that did not change.
+EXTRACTION_VERSION = 3
 
 
 def bundled_model_path() -> str:
@@ -44,6 +48,7 @@ class IngestConfig:
         """What the manifest records; an index whose fingerprint differs is stale."""
         return {
             "format": INDEX_FORMAT_VERSION,
+            "extraction": EXTRACTION_VERSION,
             "model": self.model_name,
             "chunk_sentences": self.chunk_sentences,
             "chunk_overlap": self.chunk_overlap,
