@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test test-quick index eval bench lint clean prerequisites test-prerequisites
+.PHONY: run test test-quick index eval bench fit lint clean prerequisites test-prerequisites
 
 # Python 3.11 with venv; `make test` also needs Chromium. Installed with apt-get when run
 # as root, otherwise one message says what to install before anything else runs.
@@ -39,6 +39,9 @@ test-quick: prerequisites $(VENV)/.installed
 
 eval: index
 	$(PY) -m qa eval tests/data/example-eval.jsonl --index index
+
+fit: $(VENV)/.installed  # refit qa/data/fitted.json; leave-one-group-out figures in bench/FIT.md
+	$(PY) -m bench.fit --write
 
 bench: $(VENV)/.installed
 	$(PY) -m bench
