@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .loinc import field_codes, section_names
+from .pdf_label import section_code
 from .records import Section
 from .spl import LabelInfo, LabelText, collapse, drop_boilerplate, label_title
 
@@ -60,12 +61,15 @@ def read_record(record: dict) -> tuple[str, tuple[Section, ...], LabelInfo]:
     info = record_info(record)
     label = LabelText()
     label.add(info.title)
-    seen = ""  # normalized text so far, to drop openFDA's repeated subsections
-    for field, strings in fields:
+    norms = [(i, collapse(string)) for i, (_, strings) in enumerate(fields) for string in strings]
+    seen = ""  # normalized text so far
+    for i, (field, strings) in enumerate(fields):
         code = field_code(field)
         for string in strings:
             norm = collapse(string)
-            if not norm or norm in seen:
+            # openFDA repeats subsections as fields of their own, before or after their parent
+            if not norm or norm in seen or any(j != i and len(other) > len(norm) and norm in other
+                                               for j, other in norms):
                 continue
             seen += " " + norm
             lines = [collapse(ln) for ln in string.splitlines()]
@@ -79,7 +83,9 @@ def read_record(record: dict) -> tuple[str, tuple[Section, ...], LabelInfo]:
                 label.heading(section_names().get(code, field.replace("_", " ").title()), code)
             for line in lines:
                 if _NUMBERED_HEADING.match(line) and _is_heading(line):
-                    label.heading(line, code)
+                    # "8.1 Pregnancy" is coded by its own name, as SPL codes it; else the field's code
+                    title = re.sub(r"^[\d.]+\s+", "", line)
+                    label.heading(line, section_code(title, "sub") or code)
                 else:
                     label.add(line)
     if not label.sections:

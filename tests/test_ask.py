@@ -107,7 +107,9 @@ def test_cli_json_is_exactly_one_object_with_the_contract_fields(lenalidomide_in
     assert (data["interpreted_as"], data["drugs"], data["clarify"]) == (
         "How many days off between cycles?", ["lenalidomide"], [])
     c = data["citations"][0]
-    assert set(c) == {"n", "doc_id", "title", "section", "text", "start", "end", "score"}
+    assert set(c) == {"n", "doc_id", "title", "section", "section_code", "text", "start", "end", "score"}
+    assert c["section_code"] == ""  # a plain-text monograph has no LOINC codes
+    assert set(data["passages"][0]) == {"chunk_id", "doc_id", "section", "section_code", "text", "start", "end", "score"}
     text = (ROOT / "corpus" / "lenalidomide.txt").read_bytes().decode("utf-8")
     assert text[c["start"]:c["end"]] == c["text"] and "7-day rest period" in c["text"]
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
