@@ -5,7 +5,9 @@ writes bench/RESULTS.md. Indexes live under bench/out/. The ingest measurement b
 from scratch (no vectors to reuse) the first 40 of the 106 cancer.gov documents, which
 keeps `make bench` near 10 minutes on 2 idle cores (all 106 take ~500 s of CPU for the
 product's build alone: --ingest-docs 106). --quick ingests 20, repeats less and skips
-the web app.
+the web app. Build throughput (bench/build.py) builds the 101 TAC labels against
+sentence-transformers encoding their sentences, then adds one file to that index and to
+2,000 synthetic monographs (--quick: the labels only).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import build as build_bench
 from . import cold, warm
 from .machine import describe
 from .report import Row, encoder_table, machine_text, quality_table, rows_table
@@ -68,6 +71,8 @@ def run(quick: bool, ingest_docs: int) -> dict:
         say("cold start: python app.py to an answering page")
         result["cold_app"] = cold.cold_app(lenalidomide, ROOT / "corpus", COLD_QUESTION, warm.ENCODERS)
     result["ingest"] = measure_ingest(ingest_docs, medquad)
+    say("build throughput: the 101 TAC labels against sentence-transformers encoding their sentences")
+    result["build"] = build_bench.measure(build_bench.LABELS, 0 if quick else 2000)
     from ingest.config import bundled_model_path
     from qa import QAConfig
 
@@ -189,6 +194,12 @@ def render(r: dict) -> str:
         "## Encoders alone (729 cancer.gov questions)", "", encoder_table(r["encoders"]), "",
         f"ONNX first use (seconds): {r['export_s']}", "",
     ]
+    if "build" in r:
+        parts += ["## Build throughput (`python -m bench.build`)", "",
+                  "Baseline: sentence-transformers on torch encoding the sentences of the labels at batch 64. "
+                  "rxcite: `python -m ingest --force` (ONNX on all cores; embeds sentences, chunks and section "
+                  "headings, builds BM25, writes the index), then `python -m ingest` after adding one file.", "",
+                  build_bench.render(r["build"]), ""]
     if "ingest" in r:
         ing = r["ingest"]
         parts += [f"Ingest: product {ing['product'].wall_s:.1f} s wall / {ing['product'].cpu_s:.1f} s CPU "

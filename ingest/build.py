@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from .config import IngestConfig
 from .documents import CorpusError, SourceFile, discover, load_source
 from .lexical import analyze
 from .records import Chunk, Document, Sentence
+from .row_cache import DocumentRows, RowCache, astuple_shallow
 from .store import FLAT, IndexWriter, MissingIndexError, read_manifest
 from .vector_cache import KnownVectors, chunk_embedding_text, embed_key, previous_vectors, section_embedding_text
 
@@ -54,6 +55,7 @@ class BuildReport:
     changed: int = 0
     removed: int = 0
     embedded: int = 0
+    parsed: int = 0  # files read and chunked; the others' rows came from the row cache
     skipped: list[str] = field(default_factory=list)  # files left out, "file: skipped: reason"
     skipped_records: list[str] = field(default_factory=list)  # collection records, "file:line: skipped: reason"
 
@@ -65,7 +67,7 @@ class BuildReport:
                     f"{self.chunks} chunks{built_with})")
         return (f"indexed {self.documents} documents, {self.sections} sections, {self.chunks} chunks "
                 f"in {self.seconds:.1f} s ({self.added} added, {self.changed} changed, {self.removed} removed; "
-                f"{self.embedded} texts embedded, {skips})")
+                f"{self.parsed} files read, {self.embedded} texts embedded, {skips})")
 
 
 def stale_reasons(config: IngestConfig) -> list[str]:
@@ -112,13 +114,14 @@ def build_index(config: IngestConfig, force: bool = False, progress: bool = True
                           f"{', '.join(map(str, config.corpus_paths))}")
     diff = _diff(_old_sources(config.index_dir), {str(s.path): s.sha256 for s in sources})
     known = KnownVectors() if force else previous_vectors(config)
+    rows = RowCache(config.index_dir / "rows", config.fingerprint(), reuse=not force)
     if encoder is None:
-        from .embedding import Encoder
+        from .embedding import build_encoder
 
-        encoder = Encoder(config.resolved_model_path())
+        encoder = build_encoder(config.resolved_model_path(), config.index_dir / "onnx")
     writer = IndexWriter(config.index_dir, encoder.dim)
     try:
-        run = _Run(config, encoder, known, writer)
+        run = _Run(config, encoder, known, writer, rows)
         run.ingest(sources, progress)
         if not writer.chunks:
             first_skips = (run.skipped + run.skipped_records)[:5]
@@ -126,14 +129,15 @@ def build_index(config: IngestConfig, force: bool = False, progress: bool = True
         dense = _dense_index(writer.vectors["chunk"].view())
         report = BuildReport(True, reasons, writer.documents, run.sections, writer.chunks,
                              added=len(diff["added"]), changed=len(diff["changed"]),
-                             removed=len(diff["removed"]), embedded=run.embedded, skipped=run.skipped,
-                             skipped_records=run.skipped_records)
+                             removed=len(diff["removed"]), embedded=run.embedded, parsed=run.parsed,
+                             skipped=run.skipped, skipped_records=run.skipped_records)
         bm25 = run.bm25_index()
         report.seconds = time.perf_counter() - started
         writer.commit(_manifest(config, sources, report, writer, dense), dense, bm25)
     except BaseException:
         writer.abort()
         raise
+    rows.prune()
     return report
 
 
@@ -167,17 +171,18 @@ def _old_sources(index_dir: Path) -> dict:
 class _Run:
     """One build's streaming state: the pending batch, BM25 token ids, counters."""
 
-    def __init__(self, config: IngestConfig, encoder, known: KnownVectors, writer: IndexWriter) -> None:
-        self.config, self.encoder, self.known, self.writer = config, encoder, known, writer
+    def __init__(self, config: IngestConfig, encoder, known: KnownVectors, writer: IndexWriter,
+                 rows: RowCache | None) -> None:
+        self.config, self.encoder, self.known, self.writer, self.rows = config, encoder, known, writer, rows
         for appender in writer.vectors.values():
             known.add(appender, [])
-        self.pending: list[tuple[Document, list[Sentence], list[Chunk]]] = []
+        self.pending: list[DocumentRows] = []
         self.pending_texts = 0
         self.next_row = 0  # sentence row of the next document's first sentence
         self.seen: dict[str, str] = {}
         self.skipped: list[str] = []  # "file: skipped: reason", one per file left out
         self.skipped_records: list[str] = []  # "file:line: skipped: reason", one per record left out
-        self.sections = self.embedded = 0
+        self.sections = self.embedded = self.parsed = 0
         self.vocab: dict[str, int] = {}
         self.chunk_tokens: list[list[int]] = []  # ids share the vocab's int objects: 8 B per token
 
@@ -198,58 +203,98 @@ class _Run:
         """Queue the documents of one file. A file that cannot be read is reported and
         skipped; in a collection a bad record (a RecordError, a duplicate id, no
         sentences) is reported as `file:line: skipped: reason` and the records after it go on.
+        Rows of a file read by an earlier build come from the row cache; only a file read
+        without any error is cached (so its skipped records are reported again next time).
         """
+        if self._read_cached(source):
+            return
+        self.parsed += 1
+        cache = self.rows.writer(source) if self.rows else None
         docs = load_source(source)
         while True:
             try:
                 doc = next(docs, None)
             except (OSError, ValueError) as err:  # the file itself (records read before it stay)
                 self._skip(self.skipped, f"{source.path}: skipped: {err}")
+                if cache:
+                    cache.discard()
                 return
             if doc is None:
-                return
+                break
             try:
                 if isinstance(doc, RecordError):
                     raise doc
-                self._queue(doc)
+                rows = self._check(doc)
             except RecordError as err:
                 self._skip(self.skipped_records, f"{err.path}:{err.line}: skipped: {err.reason}")
+                if cache:
+                    cache.discard()
+                    cache = None
+                continue
             except ValueError as err:  # a whole-file document
                 self._skip(self.skipped, f"{source.path}: skipped: {err}")
+                if cache:
+                    cache.discard()
                 return
-            if self.pending_texts >= BATCH_TEXTS:
-                self._flush()
+            if cache:
+                cache.add(rows)
+            self._queue(source, rows)
+        if cache:
+            cache.commit()
 
-    def _queue(self, doc: Document) -> None:
+    def _check(self, doc: Document) -> DocumentRows:
+        """The rows of a document that may join the index: a repeated id or a document
+        without sentences is a RecordError for a collection record, else a ValueError."""
         where = _record_location(doc)
         if doc.doc_id in self.seen:
-            self._reject(where, f"document id {doc.doc_id!r} already used by {self.seen[doc.doc_id]}")
-        sentences, chunks = chunk_document(doc, self.config.chunk_sentences, self.config.chunk_overlap,
-                                           first_row=self.next_row)
+            _reject(where, f"document id {doc.doc_id!r} already used by {self.seen[doc.doc_id]}")
+        sentences, chunks = chunk_document(doc, self.config.chunk_sentences, self.config.chunk_overlap)
         if not chunks:
-            self._reject(where, f"document {doc.doc_id!r} has no sentences")
-        self.seen[doc.doc_id] = doc.source_path or doc.doc_id
-        self.next_row += len(sentences)
-        self.pending.append((doc, sentences, chunks))
-        self.pending_texts += len(sentences) + len(chunks) + len(doc.sections)
+            _reject(where, f"document {doc.doc_id!r} has no sentences")
+        return _document_rows(doc, sentences, chunks)
 
-    @staticmethod
-    def _reject(where: tuple[str, int] | None, reason: str) -> None:
-        """A record of a collection is skipped alone; a whole-file document skips its file."""
-        if where is None:
-            raise ValueError(reason)
-        raise RecordError(where[0], where[1], reason)
+    def _read_cached(self, source: SourceFile) -> bool:
+        """Queue source's cached rows; False when it has none (or they are unusable) and must be read."""
+        cached = self.rows.get(source) if self.rows else None
+        if cached is None:
+            return False
+        queued = 0
+        try:
+            for rows in cached:
+                if rows.document.doc_id in self.seen:  # reading the file reports this
+                    raise ValueError(f"document id {rows.document.doc_id!r} already used")
+                self._queue(source, rows)
+                queued += 1
+        except ValueError as err:
+            if not queued:
+                return False
+            self._skip(self.skipped, f"{source.path}: skipped: {err}")
+        return True
 
     def _skip(self, messages: list[str], message: str) -> None:
         log.warning(message)
         messages.append(message)
+
+    def _queue(self, source: SourceFile, rows: DocumentRows) -> None:
+        """Add one document to the pending batch, its chunks' sentence rows counted from self.next_row."""
+        doc = rows.document
+        if self.next_row:
+            base = self.next_row
+            rows = replace(rows, chunks=tuple(replace(c, sentence_ids=tuple(i + base for i in c.sentence_ids))
+                                              for c in rows.chunks))
+        self.seen[doc.doc_id] = doc.source_path or str(source.path)
+        self.next_row += len(rows.sentences)
+        self.pending.append(rows)
+        self.pending_texts += len(rows.sentences) + len(rows.chunks) + len(doc.sections)
+        if self.pending_texts >= BATCH_TEXTS:
+            self._flush()
 
     def _flush(self) -> None:
         """Embed what the pending documents need and write them with their vectors."""
         if not self.pending:
             return
         texts: dict[str, tuple[list[str], list[str]]] = {"chunk": ([], []), "sentence": ([], []), "section": ([], [])}
-        for doc, sentences, chunks in self.pending:
+        for doc, sentences, chunks, _ in map(astuple_shallow, self.pending):
             _extend(texts["chunk"], [chunk_embedding_text(doc, c) for c in chunks])
             _extend(texts["sentence"], [s.text for s in sentences])
             _extend(texts["section"], [section_embedding_text(doc, s) for s in doc.sections])
@@ -265,13 +310,11 @@ class _Run:
             appender.append(self.known.gather(keys, fresh, appender.dim))
             self.known.register(appender, keys, first)
         sentence_keys, chunk_keys = iter(texts["sentence"][0]), iter(texts["chunk"][0])
-        for doc, sentences, chunks in self.pending:
+        for doc, sentences, chunks, chunk_tokens in map(astuple_shallow, self.pending):
             self.writer.add_document(doc, [next(sentence_keys) for _ in sentences], sentences,
                                      [next(chunk_keys) for _ in chunks], chunks)
             self.sections += len(doc.sections)
-            prefix = f"{doc.title} {' '.join(doc.drugs)}"
-            for c in chunks:
-                tokens = analyze(f"{prefix} {c.section} {c.text}") or ["<empty>"]
+            for tokens in chunk_tokens:
                 self.chunk_tokens.append([self.vocab.setdefault(t, len(self.vocab)) for t in tokens])
         self.pending, self.pending_texts = [], 0
 
@@ -283,6 +326,14 @@ class _Run:
         bm25 = bm25s.BM25()
         bm25.index((self.chunk_tokens, self.vocab), show_progress=False)
         return bm25
+
+
+def _document_rows(doc: Document, sentences: list[Sentence], chunks: list[Chunk]) -> DocumentRows:
+    """A document's rows with the BM25 tokens of each chunk: its text plus the document
+    title, drug names and section heading."""
+    prefix = f"{doc.title} {' '.join(doc.drugs)}"
+    tokens = tuple(tuple(analyze(f"{prefix} {c.section} {c.text}") or ["<empty>"]) for c in chunks)
+    return DocumentRows(doc, tuple(sentences), tuple(chunks), tokens)
 
 
 def _extend(keys_texts: tuple[list[str], list[str]], texts: list[str]) -> None:
@@ -311,3 +362,10 @@ def _record_location(doc: Document) -> tuple[str, int] | None:
     """
     path, _, line = doc.source_path.rpartition(":")
     return (path, int(line)) if path and line.isdigit() else None
+
+
+def _reject(where: tuple[str, int] | None, reason: str) -> None:
+    """A record of a collection is skipped alone; a whole-file document skips its file."""
+    if where is None:
+        raise ValueError(reason)
+    raise RecordError(where[0], where[1], reason)

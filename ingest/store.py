@@ -11,6 +11,8 @@ Layout of an index directory (format 2):
     sentence_vectors.npy  float16 unit vectors, one row per sentence (memory-mapped on load)
     section_vectors.npy   float16 unit vectors of "title: section heading" per section
     bm25/                 bm25s index over chunk stems
+    onnx/, rows/          not part of a build, kept across builds: the exported encoder,
+                          and each source file's parsed rows (`row_cache.py`)
 
 A build streams rows into a sibling temporary directory (`IndexWriter`); the index
 directory is a symlink to a versioned sibling folder, and commit points it at the new
@@ -188,8 +190,8 @@ class IndexWriter:
 
 
 # Folders inside an index that are not part of a build and outlive rebuilds
-# (exported ONNX encoders cost seconds to make again).
-KEPT_ACROSS_BUILDS = ("onnx",)
+# (exported ONNX encoders cost seconds to make again; cached rows spare re-reading files).
+KEPT_ACROSS_BUILDS = ("onnx", "rows")
 _RENAME_EXCHANGE = 2  # renameat2(2) flag: swap two paths atomically (Linux)
 
 

@@ -106,3 +106,9 @@ def test_length_runs_keep_padding_small():
     runs = embedding._length_runs([10, 40, 12, 39], batch_size=64)
     assert [r.tolist() for r in runs] == [[1, 3], [2, 0]]
     assert [r.tolist() for r in embedding._length_runs([5, 5, 5], batch_size=2)] == [[0, 1], [2]]
+
+
+def test_length_runs_cap_padded_tokens():
+    # 100 x 3 = 300 tokens fit a 300-token budget, a 4th row would not; 9-token rows go 33 at a time.
+    runs = embedding._length_runs([100] * 5 + [9] * 40, batch_size=256, batch_tokens=300)
+    assert [len(r) for r in runs] == [3, 2, 33, 7]
