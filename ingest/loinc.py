@@ -1,27 +1,26 @@
 """LOINC section codes of FDA labels: code -> name, and the openFDA field name of each.
 
-The table (`ingest/data/loinc-sections.csv`) is FDA/openfda's list of the codes used in
+The table (`ingest/data/loinc_sections.tsv`) is FDA/openfda's list of the codes used in
 SPL labels. openFDA names its drug-label fields after the same sections:
 "Dosage & Administration" -> `dosage_and_administration`.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 from pathlib import Path
 
-TABLE = Path(__file__).resolve().parent / "data" / "loinc-sections.csv"
+from .datafiles import load_table
+
+TABLE = Path(__file__).resolve().parent / "data" / "loinc_sections.tsv"
 UNCLASSIFIED = "42229-5"  # "SPL UNCLASSIFIED SECTION": a subsection that means what its parent means
 
 
 @lru_cache(maxsize=1)
 def section_names() -> dict[str, str]:
     """LOINC code -> section name ("34068-7" -> "Dosage & Administration")."""
-    with TABLE.open(encoding="utf-8") as fh:
-        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return {row["code"].strip(): row["name"].strip() for row in rows}
+    return {row["code"].strip(): row["name"].strip() for row in load_table(TABLE).rows}
 
 
 def field_name(section_name: str) -> str:

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from ingest.datafiles import load_table
 from ingest.lexical import stem, words
+from ingest.loinc import section_names
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@lru_cache(maxsize=1)
 def loinc_section_names() -> dict[str, str]:
     """LOINC code -> section name ("34068-7" -> "Dosage & Administration")."""
-    return {row["code"]: row["name"] for row in load_table(DATA / "loinc_sections.tsv").rows}
+    return section_names()
 
 
 @lru_cache(maxsize=1)
