@@ -87,7 +87,7 @@ class Retriever:
                boost_docs: list[frozenset[str]] | None = None) -> list[list[Hit]]:
         """Ranked chunk hits per question (best first), restricted to doc_filters when given.
         intents default to what question_intents reads in each question; chunks of a
-        question's boost_docs (a drug named misspelled) gain drug_boost_weight."""
+        question's boost_docs (a drug named misspelled) gain the fitted `drug` weight."""
         intents = intents or [question_intents(q) for q in questions]
         boost_docs = boost_docs or [frozenset()] * len(questions)
         k = min(self.config.k_candidates, len(self.index.chunks))
