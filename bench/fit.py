@@ -42,7 +42,7 @@ from qa.evaluate.runner import run_evaluation
 from qa.linear import FITTED_FILE, LinearModel
 from qa.pipeline import load_pipeline
 from qa.question import analyze_question
-from qa.retrieve import Hit
+from qa.retrieve import Hit, ranked_hits
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -216,10 +216,7 @@ def question_inputs(loaded: Loaded):
 
 
 def hits_of(rows, signals, bm25, model: LinearModel) -> list[Hit]:
-    fused = model.scores(signals)
-    order = np.argsort(-fused, kind="stable")
-    return [Hit(int(rows[j]), float(fused[j]), float(signals[j, 0]), float(bm25[j]), float(signals[j, 2]),
-                float(signals[j, 3]), float(signals[j, 4])) for j in order]
+    return ranked_hits(rows, signals, bm25, model.scores(signals))
 
 
 def chunk_data(loaded: Loaded, inputs) -> tuple[list[np.ndarray], list[np.ndarray]]:

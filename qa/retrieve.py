@@ -109,9 +109,7 @@ class Retriever:
             fused = signals[:, 1]
         else:
             fused = self.config.chunk_model.scores(signals)
-        order = np.argsort(-fused, kind="stable")
-        return [Hit(int(rows[j]), float(fused[j]), float(signals[j, 0]), float(bm25[j]), float(signals[j, 2]),
-                    float(signals[j, 3]), float(signals[j, 4])) for j in order]
+        return ranked_hits(rows, signals, bm25, fused)
 
     def candidate_signals(self, qvec: np.ndarray, question: str, dense_rows, allowed: frozenset[str] | None,
                           intents: frozenset[str], boosted: frozenset[str] = frozenset()
@@ -158,3 +156,10 @@ def located_intents(doc: Document, heading: str, offset: int) -> frozenset[str]:
     """Intents of the section at offset: by its LOINC code and by its heading's words."""
     section = section_at(doc, offset)
     return code_intents(section.section_code if section is not None else "") | heading_intents(heading)
+
+
+def ranked_hits(rows: np.ndarray, signals: np.ndarray, bm25: np.ndarray, fused: np.ndarray) -> list[Hit]:
+    """Hits best first by fused score (ties keep row order), with their CHUNK_FEATURES signals."""
+    order = np.argsort(-fused, kind="stable")
+    return [Hit(int(rows[j]), float(fused[j]), float(signals[j, 0]), float(bm25[j]), float(signals[j, 2]),
+                float(signals[j, 3]), float(signals[j, 4])) for j in order]
