@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.chunking import section_at
-from ingest.loinc import section_names
+from ingest.chunking import section_label
 from ingest.records import Chunk, Document, Sentence
 
 ROW_SEPARATOR = " | "
@@ -143,9 +142,8 @@ def lead_in(text: str, start: int, end: int) -> str:
 
 def unit_context(doc: Document, sentence: Sentence) -> str:
     """Heading, LOINC section name, table header row and lead-in of a unit."""
-    section = section_at(doc, sentence.start)
-    code_name = section_names().get(section.section_code, "") if section is not None else ""
-    return " ".join(p for p in (sentence.section, code_name, table_header(doc.text, sentence.start, sentence.end),
+    return " ".join(p for p in (section_label(doc, sentence.section, sentence.start),
+                                table_header(doc.text, sentence.start, sentence.end),
                                 lead_in(doc.text, sentence.start, sentence.end)) if p)
 
 

@@ -96,3 +96,18 @@ def serve_web_app(tmp_path_factory):
 def web_app(serve_web_app, pipeline):
     """The web chat over the real lenalidomide index."""
     return serve_web_app(pipeline)
+
+
+@pytest.fixture(scope="session")
+def mini_library(tmp_path_factory, encoder):
+    """A pipeline over tests/data/mini (warfarin, metoprolol, atorvastatin) plus the lenalidomide monograph."""
+    from ingest import IngestConfig, build_index
+    from qa import QAConfig, load_pipeline
+
+    root = tmp_path_factory.mktemp("library")
+    corpus = root / "corpus"
+    shutil.copytree(DATA / "mini", corpus)
+    shutil.copy(ROOT / "corpus" / "lenalidomide.txt", corpus)
+    shutil.copy(ROOT / "corpus" / "lenalidomide.meta.json", corpus)
+    build_index(IngestConfig(corpus_paths=(corpus,), index_dir=root / "index"), progress=False, encoder=encoder)
+    return load_pipeline(QAConfig(index_dir=root / "index"), encoder=encoder)

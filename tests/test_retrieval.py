@@ -10,19 +10,12 @@ from qa import QAConfig, load_pipeline
 from qa.intent import heading_intents, question_intents
 from qa.question import analyze_question
 
-from .conftest import DATA, MEDQUAD
+from .conftest import MEDQUAD
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory, encoder):
-    """The mini library (warfarin, metoprolol, atorvastatin) plus the lenalidomide monograph."""
-    root = tmp_path_factory.mktemp("library")
-    corpus = root / "corpus"
-    shutil.copytree(DATA / "mini", corpus)
-    shutil.copy(DATA.parent.parent / "corpus" / "lenalidomide.txt", corpus)
-    shutil.copy(DATA.parent.parent / "corpus" / "lenalidomide.meta.json", corpus)
-    build_index(IngestConfig(corpus_paths=(corpus,), index_dir=root / "index"), progress=False, encoder=encoder)
-    return load_pipeline(QAConfig(index_dir=root / "index"), encoder=encoder)
+def library(mini_library):
+    return mini_library
 
 
 @pytest.mark.parametrize("question, intent", [

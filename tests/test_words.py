@@ -1,22 +1,19 @@
 """Word lists as data with a source; drug names matched without taking ordinary words for drugs."""
 
 import json
-import shutil
 
 import pytest
 
-from ingest import IngestConfig, build_index
 from ingest.datafiles import load_table
 from ingest.drugs import DATA as INGEST_DATA
 from ingest.drugs import DrugMatch, DrugNameIndex, looks_like_drug
 from ingest.lexical import stem
-from qa import QAConfig, load_pipeline
 from qa.drug_classes import drug_class_terms
 from qa.intent import DATA as QA_DATA
 from qa.intent import code_intents, heading_intents, loinc_section_names, question_intents, section_intents
 from qa.question import analyze_question
 
-from .conftest import DATA, SHARED
+from .conftest import SHARED
 
 DATA_FILES = sorted(QA_DATA.glob("*.tsv")) + sorted(INGEST_DATA.glob("*.tsv"))
 
@@ -139,15 +136,8 @@ def test_section_codes_decide_the_intent_and_headings_are_the_fallback():
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory, encoder):
-    """The mini library (warfarin, metoprolol, atorvastatin) plus the lenalidomide monograph."""
-    root = tmp_path_factory.mktemp("words")
-    corpus = root / "corpus"
-    shutil.copytree(DATA / "mini", corpus)
-    shutil.copy(DATA.parent.parent / "corpus" / "lenalidomide.txt", corpus)
-    shutil.copy(DATA.parent.parent / "corpus" / "lenalidomide.meta.json", corpus)
-    build_index(IngestConfig(corpus_paths=(corpus,), index_dir=root / "index"), progress=False, encoder=encoder)
-    return load_pipeline(QAConfig(index_dir=root / "index"), encoder=encoder)
+def library(mini_library):
+    return mini_library
 
 
 def _focus(library, question):
