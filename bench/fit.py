@@ -399,6 +399,23 @@ def evaluate_group(loaded: Loaded, fitted: dict, out_dir: Path) -> dict:
             "median_length_ratio": round(statistics.median(ratios), 2) if ratios else None}
 
 
+def unit_headroom(loaded: Loaded, group_inputs: list, fitted: dict) -> dict:
+    """Where the held-out answers are lost, before abstention: the share of answerable
+    questions whose best-ranked answer unit is among the first two units (what a two-unit
+    answer can quote), and the share with no answer unit among the candidates at all."""
+    config = replace(QAConfig(), chunk_model=fitted["chunk"], unit_model=fitted["unit"])
+    top2 = missing = total = 0
+    for case, _, _, units, labels in unit_data(loaded, group_inputs, fitted["chunk"], config):
+        if not case["answerable"] or not case["_verbatim"]:
+            continue
+        total += 1
+        ranks = [i for i, j in enumerate(np.argsort([-u.score for u in units], kind="stable")) if labels[j]]
+        missing += not ranks
+        top2 += bool(ranks) and ranks[0] < 2
+    return {"answer_unit_in_top2": round(top2 / total, 3) if total else None,
+            "no_answer_unit": round(missing / total, 3) if total else None}
+
+
 def held_out(loaded: list[Loaded], inputs: dict) -> dict:
     """Per group: fit on the other groups, answer this group's questions with those values."""
     out = {}
@@ -406,6 +423,8 @@ def held_out(loaded: list[Loaded], inputs: dict) -> dict:
         train = [t for t in loaded if t is not held]
         fitted = fit_all(train, inputs)
         result = evaluate_group(held, fitted, OUT / "held-out" / held.group.name)
+        if held.group.units:
+            result.update(unit_headroom(held, inputs[held.group.name], fitted))
         result["thresholds"] = {"abstain": round(fitted["abstain_threshold"], 3),
                                 "adjacent": fitted["adjacent_threshold"], "max_units": fitted["max_answer_units"]}
         out[held.group.name] = result
@@ -433,10 +452,13 @@ def fit_markdown(report: dict) -> str:
              "models and both thresholds fitted on the *other* groups, then the product pipeline answering this "
              "group's questions (`qa.evaluate.run_evaluation`). `right` = answerable questions answered with the "
              "reference in the quote (answer_containment >= 0.5); `answered`/`abstained` = answerable answered, "
-             "unanswerable abstained; `length` = median answer length / reference length over right answers.", "",
+             "unanswerable abstained; `length` = median answer length / reference length over right answers; "
+             "`answer unit in top 2` = answerable questions whose best-ranked answer unit (a unit holding the "
+             "reference) is among the first two units, before abstention: the ceiling a two-unit answer has; "
+             "`no answer unit` = none among the candidates (retrieval missed).", "",
              "| held out | questions (unanswerable) | right | answered | abstained | citation recall | "
-             "section R@1 | length | abstain threshold | unit cap / share |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "section R@1 | length | abstain threshold | unit cap / share | answer unit in top 2 | no answer unit |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
     def fmt(v):
         return "n/a" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
@@ -446,7 +468,8 @@ def fit_markdown(report: dict) -> str:
         lines.append(f"| {name} | {r['questions']} ({r['unanswerable']}) | {fmt(r['answered_with_reference'])} | "
                      f"{fmt(r['answerable_answered'])} | {fmt(r['unanswerable_abstained'])} | "
                      f"{fmt(r['citation_recall'])} | {fmt(r['section_recall@1'])} | {fmt(r['median_length_ratio'])} | "
-                     f"{fmt(t.get('abstain'))} | {t.get('max_units')} / {t.get('adjacent')} |")
+                     f"{fmt(t.get('abstain'))} | {t.get('max_units')} / {t.get('adjacent')} | "
+                     f"{fmt(r.get('answer_unit_in_top2'))} | {fmt(r.get('no_answer_unit'))} |")
     lines += ["", BASELINES, ""]
     fitted = report.get("fitted")
     if fitted:
