@@ -210,7 +210,8 @@ def question_inputs(loaded: Loaded):
                                          min(p.config.k_candidates, len(p.index.chunks)))
     out = []
     for f, v, d in zip(focuses, qvecs, dense_rows, strict=True):
-        rows, signals, bm25 = p.retriever.candidate_signals(v, f.expanded, d, f.drug_docs, f.intents, f.boost_docs)
+        rows, signals, bm25 = p.retriever.candidate_signals(v, f.expanded, d, f.drug_docs, f.intents, f.boost_docs,
+                                                            f.mentioned_drugs)
         out.append((f, v, rows, signals, bm25))
     return out
 

@@ -217,8 +217,8 @@ def score_units(qvec: np.ndarray, focus: QuestionFocus, hits: list[Hit], corpus:
 
 def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig) -> list[ScoredUnit]:
     """The best quotable unit (not a table's header row, not a bare cross-reference), the
-    item its lead-in introduces, then the next best units while their softmax share
-    reaches config.adjacent_threshold, up to config.max_answer_units; best first."""
+    item its lead-in introduces, then the next best units of the same label while their
+    softmax share reaches config.adjacent_threshold, up to config.max_answer_units; best first."""
     quotable = [u for u in scored if u.features["cross_ref"] < MAX_CROSS_REF_SHARE and not is_header_row(corpus, u.row)]
     if not quotable:
         return []
@@ -227,10 +227,12 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
     by_row = {u.row: u for u in quotable}
     if best.features["lead_in"] and best.row + 1 in by_row and corpus.same_section(best.row, best.row + 1):
         chosen[best.row + 1] = by_row[best.row + 1]  # "Do not use:" needs the item it introduces
+    doc_id = corpus.sentences[best.row].doc_id
     for unit in quotable[1:]:
         if len(chosen) >= config.max_answer_units or unit.share < config.adjacent_threshold:
             break
-        chosen[unit.row] = unit
+        if corpus.sentences[unit.row].doc_id == doc_id:  # one label answers: another's would speak for another drug
+            chosen[unit.row] = unit
     return sorted(chosen.values(), key=lambda u: (-u.score, u.row))
 
 

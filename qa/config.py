@@ -13,7 +13,7 @@ from .linear import LinearModel, load_fitted
 
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
 MAX_QUESTION_CHARS = 2000
-CHUNK_FEATURES = ("dense", "bm25", "heading", "intent", "title", "drug")
+CHUNK_FEATURES = ("dense", "bm25", "heading", "intent", "title", "drug", "mention")
 
 
 def _fitted(key: str):
@@ -33,7 +33,8 @@ class QAConfig:
     max_answer_units: int = field(default_factory=_fitted("max_answer_units"))
     # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, BM25 / best BM25,
     # cosine with "title: heading (section name)", intent match, title words in the question,
-    # chunk of a drug the question names misspelled: a preference, not a filter).
+    # chunk of a drug the question names misspelled: a preference, not a filter; share of the
+    # chunks using a drug-like word of the question that belong to this chunk's label).
     chunk_model: LinearModel = field(default_factory=_fitted("chunk"))
     unit_model: LinearModel = field(default_factory=_fitted("unit"))
     confidence_model: LinearModel = field(default_factory=_fitted("confidence"))

@@ -193,13 +193,20 @@ def turn_answer(question: str, turn: Turn, focus: QuestionFocus) -> Answer | Non
     """The answer a turn gives without retrieval: a question back, or why it cannot be answered."""
     if turn.problem:
         return Answer(question, turn.problem, True, 0.0, (), (), (), {})
-    if turn.clarify and not focus.unknown_drugs:  # "no monograph for X" says more than "which drug?"
+    if asks_back(turn, focus):
         return Answer(question, clarifying_question(turn), True, 0.0, (), (), (), {})
     return None
+
+
+def asks_back(turn: Turn, focus: QuestionFocus) -> bool:
+    """Whether the turn answers "Which drug?": it names none of the library's drugs, the
+    library has several, and the question names no drug at all ("no monograph for X" says
+    more, and a drug word the labels' text uses is searched for)."""
+    return bool(turn.clarify) and not focus.unknown_drugs and not focus.mentioned_drugs
 
 
 def answer_fields(turn: Turn, focus: QuestionFocus) -> dict:
     """interpreted_as / drugs / clarify of the answer; a drug the library lacks leaves no drugs."""
     missing = bool(focus.unknown_drugs) and focus.drug_docs is None
     return {"interpreted_as": turn.interpreted_as, "drugs": () if missing else turn.drugs,
-            "clarify": () if missing else turn.clarify}
+            "clarify": turn.clarify if asks_back(turn, focus) else ()}

@@ -89,7 +89,8 @@ class Pipeline:
             qvecs = self.encoder.encode(expanded, batch_size=batch_size)
             hits = self.retriever.search(qvecs, expanded, [allowed_docs(f.drug_docs, t.doc_ids)
                                                            for f, t in zip(focuses, turns, strict=True)],
-                                         [f.intents for f in focuses], [f.boost_docs for f in focuses])
+                                         [f.intents for f in focuses], [f.boost_docs for f in focuses],
+                                         [f.mentioned_drugs for f in focuses])
             t1 = time.perf_counter()
             per_question_retrieve = (t1 - t0) * 1000 / len(batch)
             for q, qvec, focus, turn, q_hits in zip(batch, qvecs, focuses, turns, hits, strict=True):

@@ -37,6 +37,9 @@ class QuestionFocus:
     intents: frozenset[str] = frozenset()
     # Documents of library drugs the question names misspelled ("lenolidomide"): ranked up, not exclusive.
     boost_docs: frozenset[str] = frozenset()
+    # Drug-like words that name no library drug but that the library's text uses ("everolimus"
+    # for a label titled AFINITOR): searched for, and the labels using them most ranked up.
+    mentioned_drugs: tuple[str, ...] = ()
 
 
 def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
@@ -50,6 +53,7 @@ def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
     exact: set[str] = set()
     fuzzy: set[str] = set()
     outside: list[str] = []  # drugs the library lacks
+    mentioned: list[str] = []  # drug-like words the library's text uses
     others: list[str] = []  # non-drugs with a class ("grapefruit", "garlic"): partners only
     name_stems: set[str] = set()
     expansions: dict[str, tuple[str, ...]] = {}
@@ -64,6 +68,8 @@ def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
         if classes:
             expansions[stem(word)] = classes
         if stem(word) in vocabulary:
+            if looks_like_drug(word):
+                mentioned.append(word)
             continue
         if looks_like_drug(word):
             outside.append(word)
@@ -82,7 +88,7 @@ def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
     partners = tuple(outside + others) if partner else ()
     intents = question_intents(question) | ({"interactions"} if partners else set())
     return QuestionFocus(terms, docs, () if partner else tuple(outside), expanded, partners, frozenset(intents),
-                         boost)
+                         boost, tuple(mentioned))
 
 
 def asking_words() -> frozenset[str]:

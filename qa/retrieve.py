@@ -82,25 +82,44 @@ class Retriever:
             out[doc_id] = sum(self.idf.get(t, 1.0) for t in title & question_stems) / total if total else 0.0
         return out
 
+    def mention_shares(self, mentioned: tuple[str, ...]) -> dict[str, float]:
+        """doc id -> share of the chunks using a mentioned drug word that are this label's
+        (the best over the words): "everolimus" is mostly AFINITOR's word, "warfarin" spread
+        over many labels' interaction sections."""
+        shares: dict[str, float] = {}
+        for word in mentioned:
+            tokens = analyze(word)
+            if not tokens:
+                continue
+            rows = np.flatnonzero(np.asarray(self.index.bm25.get_scores(tokens)) > 0)
+            counts: dict[str, int] = {}
+            for r in rows:
+                counts[self.chunk_doc[r]] = counts.get(self.chunk_doc[r], 0) + 1
+            for doc_id, n in counts.items():
+                shares[doc_id] = max(shares.get(doc_id, 0.0), n / len(rows))
+        return shares
+
     def search(self, qvecs: np.ndarray, questions: list[str], doc_filters: list[frozenset[str] | None],
                intents: list[frozenset[str]] | None = None,
-               boost_docs: list[frozenset[str]] | None = None) -> list[list[Hit]]:
+               boost_docs: list[frozenset[str]] | None = None,
+               mentioned: list[tuple[str, ...]] | None = None) -> list[list[Hit]]:
         """Ranked chunk hits per question (best first), restricted to doc_filters when given.
         intents default to what question_intents reads in each question; chunks of a
         question's boost_docs (a drug named misspelled) gain the fitted `drug` weight."""
         intents = intents or [question_intents(q) for q in questions]
         boost_docs = boost_docs or [frozenset()] * len(questions)
+        mentioned = mentioned or [()] * len(questions)
         k = min(self.config.k_candidates, len(self.index.chunks))
         dense_rows = None
         if self.config.mode != "bm25":
             _, dense_rows = self.index.dense.search(np.ascontiguousarray(qvecs, dtype=np.float32), k)
         return [self._rank(qvecs[i], questions[i], None if dense_rows is None else dense_rows[i],
-                           doc_filters[i], intents[i], boost_docs[i]) for i in range(len(questions))]
+                           doc_filters[i], intents[i], boost_docs[i], mentioned[i]) for i in range(len(questions))]
 
     def _rank(self, qvec: np.ndarray, question: str, dense_rows,
               allowed: frozenset[str] | None, intents: frozenset[str],
-              boosted: frozenset[str] = frozenset()) -> list[Hit]:
-        rows, signals, bm25 = self.candidate_signals(qvec, question, dense_rows, allowed, intents, boosted)
+              boosted: frozenset[str] = frozenset(), mentioned: tuple[str, ...] = ()) -> list[Hit]:
+        rows, signals, bm25 = self.candidate_signals(qvec, question, dense_rows, allowed, intents, boosted, mentioned)
         if not len(rows):
             return []
         if self.config.mode == "dense":
@@ -112,11 +131,12 @@ class Retriever:
         return ranked_hits(rows, signals, bm25, fused)
 
     def candidate_signals(self, qvec: np.ndarray, question: str, dense_rows, allowed: frozenset[str] | None,
-                          intents: frozenset[str], boosted: frozenset[str] = frozenset()
-                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                          intents: frozenset[str], boosted: frozenset[str] = frozenset(),
+                          mentioned: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Candidate chunk rows, their CHUNK_FEATURES signals (one row each: dense cosine,
         BM25 / best BM25, heading cosine, intent match, title share, chunk of a drug the
-        question names misspelled) and raw BM25 scores."""
+        question names misspelled, share of a mentioned drug word's chunks in the chunk's label)
+        and raw BM25 scores."""
         cfg = self.config
         bm25 = np.zeros(len(self.index.chunks), dtype=np.float32)
         tokens = analyze(question)
@@ -134,7 +154,9 @@ class Retriever:
             if len(candidates) < cfg.k_passages:
                 for doc_id in allowed:
                     candidates.update(int(r) for r in self.doc_rows.get(doc_id, ()))
-        for doc_id in boosted:  # a misspelled drug's chunks compete even when neither ranker found them
+        shares = self.mention_shares(mentioned)
+        top_mentioned = {d for d, v in shares.items() if v == max(shares.values())} if shares else set()
+        for doc_id in boosted | top_mentioned:  # a named drug's chunks compete even when neither ranker found them
             if allowed is None or doc_id in allowed:
                 candidates.update(int(r) for r in self.doc_rows.get(doc_id, ()))
         rows = np.fromiter(sorted(candidates), dtype=np.int64)
@@ -148,7 +170,8 @@ class Retriever:
         intent = np.array([1.0 if intents & self.chunk_intents[r] else 0.0 for r in rows], dtype=np.float32)
         title = np.array([titles.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
         drug = np.array([self.chunk_doc[r] in boosted for r in rows], dtype=np.float32)
-        signals = np.column_stack([dense, lexical, section, intent, title, drug]).astype(np.float32)
+        mention = np.array([shares.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
+        signals = np.column_stack([dense, lexical, section, intent, title, drug, mention]).astype(np.float32)
         return rows, signals, bm25[rows]
 
 
