@@ -1,12 +1,14 @@
 """Drug names a document is about, and drug-like words in a question.
 
-No drug lexicon ships with the product, so names come from metadata when a corpus
-file has it, and otherwise from the title plus brand-name phrasing in the text
-("known by its trade name Revlimid"). Drug-likeness of an unknown word uses a short
-list of common drugs with their ATC codes (`data/drug_names.tsv`) and the WHO INN
-stems (-mab, -nib, -pril, ...; `data/inn_stems.tsv`), which cover most modern generic
-names. An ordinary English word ("cholesterol", "lyrics") is never taken for a drug:
-word frequencies come from wordfreq's English list, which ships inside its wheel.
+Names come from metadata when a corpus file has it, and otherwise from the title plus
+brand-name phrasing in the text ("known by its trade name Revlimid"); a brand in the title
+brings its generic ("AFINITOR" -> everolimus). Drug-likeness of a word uses a lexicon of
+one-word drug names (`data/drug_lexicon.tsv`: DrugBank, MeSH, Wikipedia, NHS, via the
+drug-named-entity-recognition package), a short list of common drugs with their ATC codes
+(`data/drug_names.tsv`) and the WHO INN stems (-mab, -nib, -pril, ...; `data/inn_stems.tsv`)
+for names newer than the lexicon. An ordinary English word ("cholesterol", "lyrics") is
+never taken for a drug: word frequencies come from wordfreq's English list, which ships
+inside its wheel.
 """
 
 from __future__ import annotations
@@ -55,22 +57,41 @@ _BRAND = re.compile(
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]{3,}")
 
 
+@lru_cache(maxsize=1)
+def drug_lexicon() -> dict[str, tuple[str, ...]]:
+    """One-word drug names (generic and brand, lower case) -> the generics they stand for
+    (`data/drug_lexicon.tsv`, from DrugBank, MeSH, Wikipedia and the NHS list)."""
+    return {row["name"]: tuple(row["generic"].split("|")) for row in load_table(DATA / "drug_lexicon.tsv").rows}
+
+
 def looks_like_drug(word: str) -> bool:
-    """A known common drug, or a rare word ending with an INN stem ("zentrodomide")."""
+    """A known common drug; or a word that is not ordinary English and is either a drug name
+    of the lexicon ("Keppra", "dalfampridine") or a rare word ending with an INN stem ("zentrodomide")."""
     w = word.lower()
     if w in common_drugs():
         return True
-    if len(w) < 6 or is_common_word(w):
+    if len(w) < 4 or is_common_word(w):
         return False
-    return any(w.endswith(s) for s in inn_stems() if len(w) > len(s) + 2)
+    if w in drug_lexicon():
+        return True
+    return len(w) >= 6 and any(w.endswith(s) for s in inn_stems() if len(w) > len(s) + 2)
+
+
+def generics_of(word: str) -> tuple[str, ...]:
+    """The generic names a brand stands for ("AFINITOR" -> ("everolimus",)); () for a generic
+    or an unknown word."""
+    w = word.lower()
+    return tuple(g for g in drug_lexicon().get(w, ()) if g != w)
 
 
 def detect_drug_names(title: str, text: str) -> tuple[str, ...]:
-    """Drug names in the title (by INN stem or known name) plus brand names in the text."""
+    """Drug names in the title (by lexicon, INN stem or known name; a brand brings its generic:
+    "AFINITOR" -> AFINITOR, everolimus) plus brand names in the text."""
     names: list[str] = []
     for word in _WORD.findall(title):
-        if looks_like_drug(word) and word.lower() not in {n.lower() for n in names}:
-            names.append(word)
+        for name in (word, *generics_of(word)) if looks_like_drug(word) else ():
+            if name.lower() not in {n.lower() for n in names}:
+                names.append(name)
     if names:
         for m in _BRAND.finditer(text[:5000]):
             brand = m.group(1) or m.group(2)

@@ -1,6 +1,7 @@
 """A library of brand-titled label excerpts (TAC 2017, Markdown, no metadata): a question that
-names the generic ("everolimus") rather than the brand ("AFINITOR") is searched for, not
-answered with "Which drug?", and the label whose text uses that word is ranked first."""
+names the generic ("everolimus") rather than the brand ("AFINITOR") finds the label (the drug
+lexicon gives the brand's generic; a drug word the labels use but name no label by is searched
+for, its label ranked up), not "Which drug?"."""
 
 from __future__ import annotations
 
@@ -49,4 +50,5 @@ def test_mention_shares_tell_a_labels_own_word_from_a_shared_one(tac_library):
 def test_a_question_naming_no_drug_is_still_asked_back(tac_library):
     answer = tac_library.ask("What are the most common side effects?")
     assert answer.abstained and answer.answer.startswith("Which drug?")
-    assert set(answer.clarify) == {"ADCETRIS", "AFINITOR", "AMPYRA"}
+    # each label named by its brand title and the generic the drug lexicon gives for it
+    assert set(answer.clarify) == {"ADCETRIS (brentuximab vedotin)", "AFINITOR (everolimus)", "AMPYRA (dalfampridine)"}

@@ -6,7 +6,7 @@ import pytest
 
 from ingest.datafiles import load_table
 from ingest.drugs import DATA as INGEST_DATA
-from ingest.drugs import DrugMatch, DrugNameIndex, looks_like_drug
+from ingest.drugs import DrugMatch, DrugNameIndex, detect_drug_names, looks_like_drug
 from ingest.lexical import stem
 from qa.drug_classes import drug_class_terms
 from qa.intent import DATA as QA_DATA
@@ -112,6 +112,14 @@ def test_ordinary_and_medical_words_are_not_drugs():
     assert looks_like_drug("zentrodomide") and looks_like_drug("aspirin") and looks_like_drug("Advil")
     focus = analyze_question("Does it raise cholesterol?", {}, {}, frozenset())
     assert focus.unknown_drugs == () and focus.partner_drugs == ()
+
+
+def test_the_drug_lexicon_knows_brands_and_generics_the_stems_miss():
+    assert looks_like_drug("Keppra") and looks_like_drug("dalfampridine") and looks_like_drug("Delsym")
+    for word in ("caps", "diamonds", "grapefruit", "alcohol", "lyrics"):  # in the lexicon or not: ordinary words
+        assert not looks_like_drug(word), word
+    assert detect_drug_names("AFINITOR", "") == ("AFINITOR", "everolimus")  # a brand title brings its generic
+    assert detect_drug_names("Breast Cancer Treatment (PDQ)", "tamoxifen tamoxifen") == ()
 
 
 def test_drug_classes_come_from_atc_codes_and_fda_tables():
