@@ -156,6 +156,8 @@ class Retriever:
                     candidates.update(int(r) for r in self.doc_rows.get(doc_id, ()))
         shares = self.mention_shares(mentioned)
         top_mentioned = {d for d, v in shares.items() if v == max(shares.values())} if shares else set()
+        if len(top_mentioned) > cfg.k_documents:  # a word every label uses alike points at none of them
+            top_mentioned = set()
         for doc_id in boosted | top_mentioned:  # a named drug's chunks compete even when neither ranker found them
             if allowed is None or doc_id in allowed:
                 candidates.update(int(r) for r in self.doc_rows.get(doc_id, ()))
