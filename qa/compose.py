@@ -38,7 +38,7 @@ SUMMARY_OPENERS = re.compile(r"^\s*(?:in conclusion|in summary|to summari[sz]e|t
 UNIT_FEATURES = ("cos", "context_cos", "cos_gap", "passage_gap", "passage_rank", "coverage", "context_coverage", "heading_cos",
                  "intent", "log_words", "table_row", "lead_in", "cross_ref", "summary", "bm25", "neighbor")
 CONFIDENCE_FEATURES = ("best_unit", "best_share", "unit_margin", "context_coverage", "best_cos", "top_dense",
-                       "unknown_terms", "rarest_missing", "other_drug", "intent_mismatch", "log_terms")
+                       "unknown_terms", "rarest_missing", "other_drug", "intent_mismatch", "log_terms", "no_terms")
 # A unit that is nearly all cross-reference ("[see Dosage (2.1)]") is never quoted alone.
 MAX_CROSS_REF_SHARE = 0.8
 NO_PASSAGES = "no passage of the library matches the question"
@@ -254,6 +254,9 @@ def confidence_features(scored: list[ScoredUnit], focus: QuestionFocus, hits: li
         "intent_mismatch": float(intents_disagree(focus.intents, located_intents(
             corpus.documents[sentence.doc_id], sentence.section, sentence.start))),
         "log_terms": math.log1p(len(focus.terms)),
+        # a question of a drug name and an intent only ("What is X used for?"): its coverage
+        # features are vacuous, so it gets a fitted offset of its own
+        "no_terms": float(not focus.terms),
     }
 
 
