@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .loinc import field_codes, section_names
-from .pdf_label import section_code
+from .loinc import field_codes, section_code, section_names
 from .records import Section
 from .spl import LabelInfo, LabelText, collapse, drop_boilerplate, label_title
 

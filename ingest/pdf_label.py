@@ -19,17 +19,14 @@ Section codes are LOINC codes from data/pdf-label-headings.csv (the LOINC names 
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from .chunking import page_of
+from .loinc import heading_names, section_code
 from .records import Section
 from .sections import is_plain_heading
 
-LOINC_TABLE = Path(__file__).resolve().parent / "data" / "pdf-label-headings.csv"
 # Fewer top-level numbered headings with a known PLR name than this and the PDF is not read as a label.
 MIN_PLR_SECTIONS = 2
 MAX_TRAILER_LINE_CHARS = 100
@@ -161,39 +158,5 @@ def is_label_heading(line: str) -> bool:
                 or section_code(line, "unnumbered") or section_code(line, "top"))
 
 
-def section_code(title: str, level: str) -> str:
-    """LOINC code of a heading at level "top", "sub" or "unnumbered", "" if not a known name.
-
-    Exact name first ("Warnings and Precautions"); a top-level or unnumbered heading may
-    also start with one ("HOW SUPPLIED/STORAGE AND HANDLING" -> How Supplied,
-    "WARNING: SERIOUS INFECTIONS" -> WARNING), the longest name winning.
-    """
-    key = _normalize(title)
-    names = _loinc_names()[level]
-    if key in names:
-        return names[key]
-    if level == "sub":
-        return ""
-    prefixes = [name for name in names if key.startswith(name + " ")]
-    return names[max(prefixes, key=len)] if prefixes else ""
-
-
-def _normalize(title: str) -> str:
-    """'Dosage & Administration' and 'DOSAGE AND ADMINISTRATION' -> 'dosage and administration'."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", title.lower().replace("&", " and ")).split())
-
-
-@cache
-def _loinc_names() -> dict[str, dict[str, str]]:
-    """{level: {normalized name or printed heading: code}} from the data file."""
-    names: dict[str, dict[str, str]] = {"top": {}, "sub": {}, "unnumbered": {}}
-    with LOINC_TABLE.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            for name in (row["name"], row["pi_heading"]):
-                if name:
-                    names[row["level"]][_normalize(name)] = row["code"]
-    return names
-
-
 def _boxed_warning_code() -> str:
-    return _loinc_names()["unnumbered"]["warning"]
+    return heading_names()["unnumbered"]["warning"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .chunking import page_of
 from .documents import SourceFile, make_document
 from .drugs import detect_drug_names
+from .loinc import heading_codes
 from .pdf_label import LabelLayout, read_label
 from .records import Document, Section
 
@@ -54,10 +55,11 @@ def sections_from_headings(text: str, headings: list[tuple[int, int, str]], titl
     """
     cuts = [(0, 0, title)] if text[: headings[0][0] if headings else len(text)].strip() else []
     cuts += headings
+    codes = [""] * (len(cuts) - len(headings)) + heading_codes([h[2] for h in headings])
     sections = []
     for i, (_, body_start, heading) in enumerate(cuts):
         body_end = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)
-        sections.append(Section(heading, body_start, body_end, page_of(pages, body_start)))
+        sections.append(Section(heading, body_start, body_end, page_of(pages, body_start), codes[i]))
     return tuple(sections)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .loinc import heading_codes
 from .records import Section
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -43,33 +44,36 @@ def is_plain_heading(line: str) -> bool:
     )
 
 
-def find_headings(text: str, markdown: bool) -> list[tuple[int, int, str]]:
-    """(line start, line end, heading title) for every heading line."""
+def find_headings(text: str, markdown: bool) -> list[tuple[int, int, str, int]]:
+    """(line start, line end, heading title, level) for every heading line (level: the
+    number of #; 1 for a plain-text heading)."""
     lines = _lines(text)
     found = []
     for i, (start, end, content) in enumerate(lines):
         if markdown:
             m = _MD_HEADING.match(content)
             if m:
-                found.append((start, end, m.group(2).strip()))
+                found.append((start, end, m.group(2).strip(), len(m.group(1))))
             continue
         blank_before = i == 0 or not lines[i - 1][2].strip()
         blank_after = i == len(lines) - 1 or not lines[i + 1][2].strip()
         if blank_before and blank_after and is_plain_heading(content):
-            found.append((start, end, content.strip().lstrip("\ufeff")))
+            found.append((start, end, content.strip().lstrip("\ufeff"), 1))
     return found
 
 
 def split_sections(text: str, markdown: bool, title: str) -> tuple[Section, ...]:
-    """Sections covering the document; text before the first heading goes under `title`."""
+    """Sections covering the document; text before the first heading goes under `title`.
+    A heading named as a label section carries its LOINC code (`heading_codes`)."""
     headings = find_headings(text, markdown)
+    codes = heading_codes([h[2] for h in headings], [h[3] for h in headings])
     sections: list[Section] = []
     first = headings[0][0] if headings else len(text)
     if text[:first].strip():
         sections.append(Section(title, 0, first))
-    for i, (_, line_end, heading) in enumerate(headings):
+    for i, (_, line_end, heading, _) in enumerate(headings):
         body_end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
-        sections.append(Section(heading, line_end, body_end))
+        sections.append(Section(heading, line_end, body_end, None, codes[i]))
     return tuple(sections)
 
 

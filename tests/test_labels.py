@@ -73,6 +73,25 @@ def test_untitled_layout_boxes_continue_their_section():
     assert section.title == "Adults" and section.section_code == "34068-7"
 
 
+def test_markdown_and_html_label_headings_take_loinc_codes_by_name(tmp_path):
+    """Labels converted to Markdown or HTML carry no codes: a heading named as a label section
+    has its code, a subsection under it (by number or by # level) means what its parent means."""
+    md = tmp_path / "drugx.md"
+    md.write_text("# DrugX\n\nIntro.\n\n## 5 WARNINGS AND PRECAUTIONS\n\n### 5.2 Liver Dysfunction\n\n"
+                  "Check enzymes.\n\n## Adverse Reactions\n\n### Common\n\nNausea.\n\n"
+                  "## 8.1 Pregnancy\n\nAvoid.\n\n## Storage notes\n\nKeep cool.\n", encoding="utf-8")
+    codes = {s.title: s.section_code for s in _doc(md).sections}
+    assert codes["5 WARNINGS AND PRECAUTIONS"] == codes["5.2 Liver Dysfunction"] == "43685-7"
+    assert codes["Adverse Reactions"] == codes["Common"] == "34084-4"
+    assert codes["8.1 Pregnancy"] == "42228-7"
+    assert codes["DrugX"] == "" and codes["Storage notes"] == ""
+    html = tmp_path / "drugy.html"
+    html.write_text("<html><body><h1>DrugY</h1><p>Intro.</p><h2>DOSAGE AND ADMINISTRATION</h2><p>Take one.</p>"
+                    "<h2>2.1 Adults</h2><p>Two.</p></body></html>", encoding="utf-8")
+    codes = {s.title: s.section_code for s in _doc(html).sections}
+    assert codes["DOSAGE AND ADMINISTRATION"] == "34068-7" and codes["2.1 Adults"] == ""  # no "2" heading above
+
+
 def test_other_xml_is_reported_by_name(tmp_path):
     path = tmp_path / "notes.xml"
     path.write_text("<notes><note>hello</note></notes>", encoding="utf-8")

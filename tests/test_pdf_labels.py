@@ -8,7 +8,9 @@ import pytest
 
 from ingest import IngestConfig, build_index
 from ingest.chunking import chunk_document
-from ingest.pdf_label import LOINC_TABLE, read_label, section_code
+from ingest.loinc import HEADINGS as LOINC_TABLE
+from ingest.loinc import section_code
+from ingest.pdf_label import read_label
 
 from .conftest import SHARED
 from .test_formats import FORMATS, load
