@@ -41,7 +41,6 @@ from qa.evaluate.metrics import containment, normalize_answer, source_matches
 from qa.evaluate.runner import run_evaluation
 from qa.linear import FITTED_FILE, LinearModel
 from qa.pipeline import load_pipeline
-from qa.question import analyze_question
 from qa.retrieve import Hit, ranked_hits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,7 +203,7 @@ def question_inputs(loaded: Loaded):
     """(focus, qvec, candidate rows, signals, raw bm25) per case, computed once."""
     p = loaded.pipeline
     questions = [c["question"] for c in loaded.cases]
-    focuses = [analyze_question(q, p.drug_names, p.drug_docs, p.vocabulary) for q in questions]
+    focuses = [p.focus_of(q) for q in questions]
     qvecs = p.encoder.encode([f.expanded for f in focuses], batch_size=64)
     _, dense_rows = p.index.dense.search(np.ascontiguousarray(qvecs, dtype=np.float32),
                                          min(p.config.k_candidates, len(p.index.chunks)))

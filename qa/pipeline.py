@@ -84,7 +84,7 @@ class Pipeline:
             t0 = time.perf_counter()
             turns = [resolve_turn(q, h, self.library, scope) for q, h in zip(batch, histories[lo: lo + batch_size],
                                                                            strict=True)]
-            focuses = [analyze_question(t.text, self.drug_names, self.drug_docs, self.vocabulary) for t in turns]
+            focuses = [self.focus_of(t.text) for t in turns]
             expanded = [f.expanded for f in focuses]
             qvecs = self.encoder.encode(expanded, batch_size=batch_size)
             hits = self.retriever.search(qvecs, expanded, [allowed_docs(f.drug_docs, t.doc_ids)
@@ -101,6 +101,13 @@ class Pipeline:
                     "retrieve": round(per_question_retrieve, 3), "answer": round(answer_ms, 3),
                     "total": round(per_question_retrieve + answer_ms, 3)}, **answer_fields(turn, focus)))
         return answers
+
+    def focus_of(self, text: str) -> QuestionFocus:
+        """What the question is about; of the drug words the labels use, only those one label owns."""
+        focus = analyze_question(text, self.drug_names, self.drug_docs, self.vocabulary)
+        if focus.mentioned_drugs:
+            focus = replace(focus, mentioned_drugs=self.retriever.owned_words(focus.mentioned_drugs))
+        return focus
 
     def scope(self, doc_ids: list[str] | None) -> frozenset[str] | None:
         """The documents a conversation keeps to (None: all). Raises QuestionError on unknown ids."""

@@ -82,21 +82,28 @@ class Retriever:
             out[doc_id] = sum(self.idf.get(t, 1.0) for t in title & question_stems) / total if total else 0.0
         return out
 
+    def word_shares(self, word: str) -> dict[str, float]:
+        """doc id -> share of the chunks using the word that are this label's."""
+        tokens = analyze(word)
+        rows = np.flatnonzero(np.asarray(self.index.bm25.get_scores(tokens)) > 0) if tokens else []
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[self.chunk_doc[r]] = counts.get(self.chunk_doc[r], 0) + 1
+        return {doc_id: n / len(rows) for doc_id, n in counts.items()}
+
+    def owned_words(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The drug words one label uses more than all others together ("everolimus": most of
+        its uses are AFINITOR's); a word spread over many labels' interaction sections
+        ("warfarin") belongs to none, and a question naming only it is asked back."""
+        return tuple(w for w in words if max(self.word_shares(w).values(), default=0.0) > 0.5)
+
     def mention_shares(self, mentioned: tuple[str, ...]) -> dict[str, float]:
         """doc id -> share of the chunks using a mentioned drug word that are this label's
-        (the best over the words): "everolimus" is mostly AFINITOR's word, "warfarin" spread
-        over many labels' interaction sections."""
+        (the best over the words)."""
         shares: dict[str, float] = {}
         for word in mentioned:
-            tokens = analyze(word)
-            if not tokens:
-                continue
-            rows = np.flatnonzero(np.asarray(self.index.bm25.get_scores(tokens)) > 0)
-            counts: dict[str, int] = {}
-            for r in rows:
-                counts[self.chunk_doc[r]] = counts.get(self.chunk_doc[r], 0) + 1
-            for doc_id, n in counts.items():
-                shares[doc_id] = max(shares.get(doc_id, 0.0), n / len(rows))
+            for doc_id, share in self.word_shares(word).items():
+                shares[doc_id] = max(shares.get(doc_id, 0.0), share)
         return shares
 
     def search(self, qvecs: np.ndarray, questions: list[str], doc_filters: list[frozenset[str] | None],

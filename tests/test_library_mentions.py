@@ -45,6 +45,7 @@ def test_mention_shares_tell_a_labels_own_word_from_a_shared_one(tac_library):
     shares = tac_library.retriever.mention_shares(("everolimus",))
     assert max(shares, key=shares.get) == "afinitor" and shares["afinitor"] > 0.5
     assert tac_library.retriever.mention_shares(("nonexistentumab",)) == {}
+    assert tac_library.retriever.owned_words(("everolimus", "nonexistentumab")) == ("everolimus",)
 
 
 def test_a_question_naming_no_drug_is_still_asked_back(tac_library):
