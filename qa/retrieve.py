@@ -71,6 +71,7 @@ class Retriever:
             for t in stems:
                 self.docs_by_title_stem.setdefault(t, set()).add(doc.doc_id)
         self.idf, self.vocabulary = term_statistics(index.bm25)
+        self._word_shares: dict[str, dict[str, float]] = {}  # drug word -> its labels' shares
 
     def title_scores(self, question_stems: set[str]) -> dict[str, float]:
         """doc id -> IDF-weighted share of its title's stems that the question contains."""
@@ -83,7 +84,13 @@ class Retriever:
         return out
 
     def word_shares(self, word: str) -> dict[str, float]:
-        """doc id -> share of the chunks using the word that are this label's."""
+        """doc id -> share of the chunks using the word that are this label's (kept per word:
+        the question's focus and its retrieval both ask)."""
+        if word not in self._word_shares:
+            self._word_shares[word] = self._count_word_shares(word)
+        return self._word_shares[word]
+
+    def _count_word_shares(self, word: str) -> dict[str, float]:
         tokens = analyze(word)
         rows = np.flatnonzero(np.asarray(self.index.bm25.get_scores(tokens)) > 0) if tokens else []
         counts: dict[str, int] = {}
