@@ -305,7 +305,7 @@ def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
                 continue
             chosen = choose_units(units, t.pipeline.corpus, config)
             sents = [t.pipeline.index.sentences[u.row] for u in chosen]
-            feats = confidence_features(units, focus, hits, t.pipeline.corpus)
+            feats = confidence_features(units, focus, hits, t.pipeline.corpus, t.pipeline.term_match(focus, hits))
             cx.append([feats[f] for f in CONFIDENCE_FEATURES])
             cy.append(answer_right(case, [s.text for s in sents], [(s.doc_id, s.section) for s in sents]))
             # answerable and unanswerable questions weigh the same in total within each group

@@ -38,7 +38,8 @@ SUMMARY_OPENERS = re.compile(r"^\s*(?:in conclusion|in summary|to summari[sz]e|t
 UNIT_FEATURES = ("cos", "context_cos", "cos_gap", "passage_gap", "passage_rank", "coverage", "context_coverage", "heading_cos",
                  "intent", "log_words", "table_row", "lead_in", "cross_ref", "summary", "bm25", "neighbor")
 CONFIDENCE_FEATURES = ("best_unit", "best_share", "unit_margin", "context_coverage", "best_cos", "top_dense",
-                       "unknown_terms", "rarest_missing", "other_drug", "intent_mismatch", "log_terms", "no_terms")
+                       "unknown_terms", "rarest_missing", "other_drug", "intent_mismatch", "log_terms", "no_terms",
+                       "term_match", "weakest_term")
 # A unit that is nearly all cross-reference ("[see Dosage (2.1)]") is never quoted alone.
 MAX_CROSS_REF_SHARE = 0.8
 NO_PASSAGES = "no passage of the library matches the question"
@@ -237,7 +238,9 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
 
 
 def confidence_features(scored: list[ScoredUnit], focus: QuestionFocus, hits: list[Hit],
-                        corpus: CorpusView, k_context: int = 2) -> dict[str, float]:
+                        corpus: CorpusView, term_match: np.ndarray, k_context: int = 2) -> dict[str, float]:
+    """term_match: per word of focus.term_words, its best cosine with a word of the best
+    passages (qa/word_match.py); empty when the question has no term words."""
     best = scored[0]
     second = scored[1].score if len(scored) > 1 else best.score - 5.0
     context: set[str] = set()
@@ -257,18 +260,24 @@ def confidence_features(scored: list[ScoredUnit], focus: QuestionFocus, hits: li
         # a question of a drug name and an intent only ("What is X used for?"): its coverage
         # features are vacuous, so it gets a fitted offset of its own
         "no_terms": float(not focus.terms),
+        # the passages speak of the question's terms in any words: the mean match, and the
+        # weakest term (the point of an unanswerable question is often absent altogether)
+        "term_match": float(np.mean(term_match)) if len(term_match) else 1.0,
+        "weakest_term": float(np.min(term_match)) if len(term_match) else 1.0,
     }
 
 
 def compose_answer(focus: QuestionFocus, qvec: np.ndarray, hits: list[Hit], corpus: CorpusView,
-                   config: QAConfig) -> Composition:
-    """The units to quote (best first) and the confidence, or an abstention with its reason."""
+                   config: QAConfig, term_match: np.ndarray | None = None) -> Composition:
+    """The units to quote (best first) and the confidence, or an abstention with its reason.
+    term_match: see confidence_features (None: no term words)."""
     if focus.unknown_drugs and focus.drug_docs is None:
         return Composition((), 0.0, NO_MONOGRAPH.format(names=", ".join(focus.unknown_drugs)))
     scored = score_units(qvec, focus, hits, corpus, config) if hits else []
     if not scored:
         return Composition((), 0.0, NO_PASSAGES)
-    feats = confidence_features(scored, focus, hits, corpus)
+    feats = confidence_features(scored, focus, hits, corpus,
+                                np.zeros(0, np.float32) if term_match is None else term_match)
     conf = logistic(config.confidence_model.score(feats))
     chosen = choose_units(scored, corpus, config)
     if not chosen:

@@ -30,6 +30,7 @@ class QAConfig:
     k_passages: int = 5  # ranked chunks returned
     k_documents: int = 10
     k_answer_passages: int = 5  # passages whose units (and their neighbours) may be quoted
+    k_term_match_passages: int = 3  # passages whose words the question's terms are matched with
     max_answer_units: int = field(default_factory=_fitted("max_answer_units"))
     # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, BM25 / best BM25,
     # cosine with "title: heading (section name)", intent match, title words in the question,

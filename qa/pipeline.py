@@ -22,6 +22,7 @@ from .question import QuestionFocus, analyze_question
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 from .retrieve import Hit, Retriever
 from .units import corpus_view
+from .word_match import WordVectors, passage_words, term_matches
 
 log = logging.getLogger(__name__)
 ABSTAIN_TEXT = "The monograph does not cover this question. The closest passages are listed below."
@@ -60,10 +61,13 @@ class Pipeline:
         self.drug_docs = {name: frozenset(docs) for name, docs in docs_by_name.items()}
         self.drug_names = DrugNameIndex({name: name for name in docs_by_name}, self.vocabulary)
         self.library = library_drugs(index.documents)
+        self.word_vectors = WordVectors(encoder)
 
     def with_config(self, **changes) -> Pipeline:
         """A pipeline sharing this one's index and encoder with other query settings."""
-        return Pipeline(self.index, self.encoder, replace(self.config, **changes))
+        other = Pipeline(self.index, self.encoder, replace(self.config, **changes))
+        other.word_vectors = self.word_vectors  # the same encoder: the same word vectors
+        return other
 
     def ask(self, question: str, history: list[str] | None = None, doc_ids: list[str] | None = None) -> Answer:
         """history: the conversation's earlier questions, oldest first; doc_ids: the labels the
@@ -109,6 +113,14 @@ class Pipeline:
             focus = replace(focus, mentioned_drugs=self.retriever.owned_words(focus.mentioned_drugs))
         return focus
 
+    def term_match(self, focus: QuestionFocus, hits: list[Hit]) -> np.ndarray:
+        """Per term word of the question, its best cosine with a word of the best passages."""
+        if not focus.term_words:
+            return np.zeros(0, dtype=np.float32)
+        chunks = [self.index.chunks[h.row] for h in hits[: self.config.k_term_match_passages]]
+        found = passage_words(f"{c.section} {c.text}" for c in chunks)
+        return term_matches(self.word_vectors(list(focus.term_words)), self.word_vectors(found))
+
     def scope(self, doc_ids: list[str] | None) -> frozenset[str] | None:
         """The documents a conversation keeps to (None: all). Raises QuestionError on unknown ids."""
         if not doc_ids:
@@ -125,7 +137,7 @@ class Pipeline:
         chunks = self.index.chunks
         passages = tuple(self._passage(h) for h in hits[: cfg.k_passages])
         documents = self._rank_documents(hits)
-        result = compose_answer(focus, qvec, hits, self.corpus, cfg)
+        result = compose_answer(focus, qvec, hits, self.corpus, cfg, self.term_match(focus, hits))
         debug = {"terms": [list(t) for t in focus.terms], "unknown_drugs": list(focus.unknown_drugs),
                  "partner_drugs": list(focus.partner_drugs), "expanded": focus.expanded,
                  "intents": sorted(focus.intents), "abstain_reason": result.abstain_reason,

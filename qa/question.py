@@ -40,6 +40,9 @@ class QuestionFocus:
     # Drug-like words that name no library drug but that the library's text uses ("everolimus"
     # for a label titled AFINITOR): searched for, and the labels using them most ranked up.
     mentioned_drugs: tuple[str, ...] = ()
+    # The question's words behind its terms, as written ("breastfeed", "sleepy"): what the
+    # term match (qa/word_match.py) embeds.
+    term_words: tuple[str, ...] = ()
 
 
 def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
@@ -83,12 +86,14 @@ def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
     terms = tuple((t, *analyze(" ".join(expansions.get(t, ()))), *clinical.get(t, ()))
                   for t in dict.fromkeys(question_stems)
                   if t not in asking and t not in name_stems)
+    term_stems = {group[0] for group in terms}
+    term_words = tuple(dict.fromkeys(w for w in tokens if w not in STOPWORDS and stem(w) in term_stems))
     docs = frozenset().union(*(drug_docs[k] for k in exact)) if exact else None
     boost = frozenset().union(*(drug_docs[k] for k in fuzzy - exact)) if fuzzy - exact else frozenset()
     partners = tuple(outside + others) if partner else ()
     intents = question_intents(question) | ({"interactions"} if partners else set())
     return QuestionFocus(terms, docs, () if partner else tuple(outside), expanded, partners, frozenset(intents),
-                         boost, tuple(mentioned))
+                         boost, tuple(mentioned), term_words)
 
 
 def asking_words() -> frozenset[str]:

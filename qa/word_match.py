@@ -1,0 +1,74 @@
+"""Term match: how closely the passages' words meet each content word of the question.
+
+Lexical coverage misses a label that says the same thing in other words: "sleepy" against
+"somnolence", "breastfeed" against "nursing mothers", "beer" against "alcohol". Each
+question term and each word of the best passages is embedded alone with the same MiniLM
+encoder, and a term's match is its best cosine with any of those words: 1.0 when the
+word itself is there, high for a synonym, low when the passages never speak of it (the
+cost of a drug, a drug the label does not compare with). The mean and the weakest match
+are confidence features (`qa/compose.py`): an unanswerable question is mostly one whose
+point is not in the label at all.
+
+Word vectors are computed on first use and kept (bounded): a label's vocabulary is a few
+thousand words, so after the first questions a label's passages cost no encoding.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+
+import numpy as np
+
+from ingest.lexical import STOPWORDS, words
+
+MIN_WORD_CHARS = 3  # "of", "mg" and the like say nothing alone
+
+
+def passage_words(texts: Iterable[str]) -> list[str]:
+    """The distinct content words of texts, sorted."""
+    return sorted({w for text in texts for w in words(text) if w not in STOPWORDS and len(w) >= MIN_WORD_CHARS
+                   and not w.isdigit()})
+
+
+def term_matches(term_vectors: np.ndarray, word_vectors: np.ndarray) -> np.ndarray:
+    """Per question term, its best cosine with any passage word (0.0 for every term when
+    there are no words). Vectors are L2-normalized rows."""
+    if not len(term_vectors):
+        return np.zeros(0, dtype=np.float32)
+    if not len(word_vectors):
+        return np.zeros(len(term_vectors), dtype=np.float32)
+    return (term_vectors @ word_vectors.T).max(axis=1)
+
+
+class WordVectors:
+    """Single-word vectors from an encoder, cached (least recently used out beyond max_words).
+    Safe to share between threads."""
+
+    def __init__(self, encoder, max_words: int = 100_000) -> None:
+        self.encoder = encoder
+        self.max_words = max_words
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, items: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = [w for w in dict.fromkeys(items) if w not in self._cache]
+        if missing:
+            fresh = self.encoder.encode(missing, batch_size=256)
+            with self._lock:
+                for word, vector in zip(missing, fresh, strict=True):
+                    self._cache[word] = vector
+        out = np.zeros((len(items), self.encoder.dim), dtype=np.float32)
+        with self._lock:
+            for i, word in enumerate(items):
+                vector = self._cache.get(word)
+                if vector is None:  # evicted by another thread meanwhile: rare, encode it alone
+                    vector = self.encoder.encode([word])[0]
+                else:
+                    self._cache.move_to_end(word)
+                out[i] = vector
+            while len(self._cache) > self.max_words:
+                self._cache.popitem(last=False)
+        return out

@@ -1,0 +1,41 @@
+"""Term match (qa/word_match.py): single-word vectors of the real bundled model."""
+
+import numpy as np
+
+from qa.question import analyze_question
+from qa.word_match import WordVectors, passage_words, term_matches
+
+
+def test_passage_words_are_distinct_content_words():
+    assert passage_words(["Take 10 mg of it daily.", "Take it DAILY with water"]) == ["daily", "take", "water"]
+
+
+def test_term_matches_is_the_best_cosine_per_term():
+    terms = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+    found = np.array([[0.6, 0.8], [1.0, 0.0]], np.float32)
+    assert np.allclose(term_matches(terms, found), [1.0, 0.8])
+    assert term_matches(terms, np.zeros((0, 2), np.float32)).tolist() == [0.0, 0.0]
+    assert term_matches(np.zeros((0, 2), np.float32), found).tolist() == []
+
+
+def test_a_synonym_matches_better_than_an_unrelated_word(encoder):
+    vectors = WordVectors(encoder, max_words=3)
+    nursing, tablet, cost = vectors(["nursing", "tablet", "cost"])
+    breastfeed = vectors(["breastfeed"])[0]
+    assert breastfeed @ nursing > breastfeed @ tablet + 0.1
+    assert len(vectors._cache) == 3  # bounded: the least recently used word went out
+    again = vectors(["nursing", "cost"])  # re-encoded after eviction, the same vector
+    assert np.allclose(again[0], nursing, atol=1e-5) and np.allclose(again[1], cost, atol=1e-5)
+    assert abs(float(np.linalg.norm(nursing)) - 1.0) < 1e-4
+
+
+def test_term_words_are_the_question_words_behind_its_terms():
+    focus = analyze_question("Can I breastfeed while taking Revlimid?", {"revlimid": "revlimid"},
+                             {"revlimid": frozenset({"d"})}, frozenset({"take"}))
+    assert focus.term_words == ("breastfeed",)
+
+
+def test_answers_use_the_term_match(pipeline):
+    answer = pipeline.ask("Can I breastfeed while taking lenalidomide?")
+    assert 0.0 < answer.debug["confidence_features"]["term_match"] <= 1.0
+    assert answer.debug["confidence_features"]["term_match"] >= answer.debug["confidence_features"]["weakest_term"]
