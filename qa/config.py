@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .intent import section_kinds
 from .linear import LinearModel, load_fitted
 
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
 MAX_QUESTION_CHARS = 2000
-CHUNK_FEATURES = ("dense", "bm25", "heading", "intent", "title", "drug", "mention")
+# The last features say which kind of section (data/section_kinds.tsv) the chunk is in.
+CHUNK_FEATURES = ("dense", "bm25", "heading", "intent", "title", "drug", "mention",
+                  *(f"section_{kind}" for kind in section_kinds()))
 
 
 def _fitted(key: str):
@@ -35,7 +38,8 @@ class QAConfig:
     # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, BM25 / best BM25,
     # cosine with "title: heading (section name)", intent match, title words in the question,
     # chunk of a drug the question names misspelled: a preference, not a filter; share of the
-    # chunks using a drug-like word of the question that belong to this chunk's label).
+    # chunks using a drug-like word of the question that belong to this chunk's label; the
+    # kind of section the chunk is in: a leaflet, clinical studies, ...).
     chunk_model: LinearModel = field(default_factory=_fitted("chunk"))
     unit_model: LinearModel = field(default_factory=_fitted("unit"))
     confidence_model: LinearModel = field(default_factory=_fitted("confidence"))

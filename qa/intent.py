@@ -74,6 +74,20 @@ def _intents_by_code() -> dict[str, frozenset[str]]:
     return {code: frozenset(names) for code, names in out.items()}
 
 
+@lru_cache(maxsize=1)
+def section_kinds() -> dict[str, frozenset[str]]:
+    """kind -> its LOINC section codes (data/section_kinds.tsv), in file order."""
+    names = loinc_section_names()
+    out = {}
+    for row in load_table(DATA / "section_kinds.tsv").rows:
+        codes = frozenset(row["loinc"].split())
+        unknown = codes - names.keys()
+        if unknown:
+            raise ValueError(f"section kind {row['kind']}: LOINC codes {sorted(unknown)} are not in loinc_sections.tsv")
+        out[row["kind"]] = codes
+    return out
+
+
 def code_intents(section_code: str | None) -> frozenset[str]:
     """Intents a section answers by its LOINC code ("34068-7" -> {"dosing"}); empty when unmapped."""
     return _intents_by_code().get(section_code or "", frozenset())

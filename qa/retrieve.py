@@ -23,7 +23,7 @@ from ingest.records import Document
 from ingest.store import StoredIndex
 
 from .config import CHUNK_FEATURES, QAConfig
-from .intent import code_intents, heading_intents, question_intents
+from .intent import code_intents, heading_intents, question_intents, section_kinds
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,7 @@ class Retriever:
         # A chunk answers the intents of its heading and of its LOINC section code:
         # "2.1 Rheumatoid Arthritis" under "Dosage & Administration" (34068-7) is dosing.
         self.chunk_intents = [located_intents(index.documents[c.doc_id], c.section, c.start) for c in index.chunks]
+        self.chunk_kinds = section_kind_matrix(index)
         self.title_stems: dict[str, frozenset[str]] = {}
         self.docs_by_title_stem: dict[str, set[str]] = {}
         for doc in index.documents.values():
@@ -187,8 +188,22 @@ class Retriever:
         title = np.array([titles.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
         drug = np.array([self.chunk_doc[r] in boosted for r in rows], dtype=np.float32)
         mention = np.array([shares.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
-        signals = np.column_stack([dense, lexical, section, intent, title, drug, mention]).astype(np.float32)
+        signals = np.column_stack([dense, lexical, section, intent, title, drug, mention,
+                                   self.chunk_kinds[rows]]).astype(np.float32)
         return rows, signals, bm25[rows]
+
+
+def section_kind_matrix(index: StoredIndex) -> np.ndarray:
+    """One row per chunk, one column per section kind (qa/data/section_kinds.tsv): 1.0 when
+    the chunk's section carries one of the kind's LOINC codes."""
+    kinds = list(section_kinds().values())
+    out = np.zeros((len(index.chunks), len(kinds)), dtype=np.float32)
+    for row, c in enumerate(index.chunks):
+        section = section_at(index.documents[c.doc_id], c.start)
+        code = section.section_code if section is not None else ""
+        for j, codes in enumerate(kinds):
+            out[row, j] = code in codes
+    return out
 
 
 def located_intents(doc: Document, heading: str, offset: int) -> frozenset[str]:

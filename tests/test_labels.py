@@ -12,6 +12,7 @@ from ingest.collection import RecordError
 from ingest.documents import discover, load_source
 from ingest.openfda import read_record
 from ingest.spl import NotSplError, read_spl
+from qa.config import CHUNK_FEATURES
 
 from .conftest import SHARED
 
@@ -149,3 +150,11 @@ def test_spl_folder_builds_and_answers_from_the_right_label_and_section(tmp_path
         assert docs[c.doc_id].text[c.start:c.end] == c.text
     data = answer.to_dict()
     assert {"section_code"} <= set(data["citations"][0]) and {"section_code"} <= set(data["passages"][0])
+    # the chunk ranking's section-kind features follow the label's codes
+    kinds = dict(zip(CHUNK_FEATURES[-pipeline.retriever.chunk_kinds.shape[1]:], pipeline.retriever.chunk_kinds.T,
+                     strict=True))
+    for row, c in enumerate(pipeline.index.chunks):
+        code = section_at(docs[c.doc_id], c.start).section_code
+        assert kinds["section_leaflet"][row] == (code in {"42231-1", "42230-3", "59845-8"})
+        assert kinds["section_studies"][row] == (code == "34092-7")
+    assert kinds["section_leaflet"].any() and kinds["section_studies"].any()  # Lipitor has both
