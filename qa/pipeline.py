@@ -21,6 +21,7 @@ from .drug_library import library_drugs
 from .question import QuestionFocus, analyze_question
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 from .retrieve import Hit, Retriever
+from .spelling import Speller
 from .units import corpus_view
 from .word_match import WordVectors, passage_words, term_matches
 
@@ -62,11 +63,14 @@ class Pipeline:
         self.drug_names = DrugNameIndex({name: name for name in docs_by_name}, self.vocabulary)
         self.library = library_drugs(index.documents)
         self.word_vectors = WordVectors(encoder)
+        self.speller = Speller(lambda: self.sentence_texts, self.vocabulary,
+                               lambda word: self.drug_names.match(word) is not None)
 
     def with_config(self, **changes) -> Pipeline:
         """A pipeline sharing this one's index and encoder with other query settings."""
         other = Pipeline(self.index, self.encoder, replace(self.config, **changes))
         other.word_vectors = self.word_vectors  # the same encoder: the same word vectors
+        other.speller = self.speller
         return other
 
     def ask(self, question: str, history: list[str] | None = None, doc_ids: list[str] | None = None) -> Answer:
@@ -107,8 +111,9 @@ class Pipeline:
         return answers
 
     def focus_of(self, text: str) -> QuestionFocus:
-        """What the question is about; of the drug words the labels use, only those one label owns."""
-        focus = analyze_question(text, self.drug_names, self.drug_docs, self.vocabulary)
+        """What the question is about (misspelled words read as the library's words); of the
+        drug words the labels use, only those one label owns."""
+        focus = analyze_question(self.speller(text), self.drug_names, self.drug_docs, self.vocabulary)
         if focus.mentioned_drugs:
             focus = replace(focus, mentioned_drugs=self.retriever.owned_words(focus.mentioned_drugs))
         return focus
