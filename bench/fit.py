@@ -289,8 +289,9 @@ def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
     rescored = {}
     for g, rows in per_group.items():
         held_unit = unit_model_of(r for other, r in per_group.items() if other != g) if len(per_group) > 1 else unit
-        rescored[g] = [(case, focus, hits, with_shares([replace_score(u, held_unit) for u in units]))
-                       for case, focus, hits, units, _ in rows]
+        qvecs = [q[1] for q in inputs[g]]  # unit_data keeps the order of the group's cases
+        rescored[g] = [(case, focus, hits, with_shares([replace_score(u, held_unit) for u in units]), qvec)
+                       for (case, focus, hits, units, _), qvec in zip(rows, qvecs, strict=True)]
     adjacent, cap = best_adjacent(train, rescored, config)
     config = replace(config, adjacent_threshold=adjacent, max_answer_units=cap)
     cx, cy, cw = [], [], []
@@ -300,12 +301,13 @@ def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
         rows = rescored[t.group.name]
         n_ans = max(sum(1 for c, *_ in rows if c["answerable"]), 1)
         n_un = max(sum(1 for c, *_ in rows if not c["answerable"]), 1)
-        for case, focus, hits, units in rows:
+        for case, focus, hits, units, qvec in rows:
             if not units:
                 continue
             chosen = choose_units(units, t.pipeline.corpus, config)
             sents = [t.pipeline.index.sentences[u.row] for u in chosen]
-            feats = confidence_features(units, focus, hits, t.pipeline.corpus, t.pipeline.term_match(focus, hits))
+            feats = confidence_features(units, focus, hits, t.pipeline.corpus, t.pipeline.term_match(focus, hits),
+                                        qvec)
             cx.append([feats[f] for f in CONFIDENCE_FEATURES])
             cy.append(answer_right(case, [s.text for s in sents], [(s.doc_id, s.section) for s in sents]))
             # answerable and unanswerable questions weigh the same in total within each group
@@ -314,7 +316,7 @@ def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
     conf = model_of(CONFIDENCE_FEATURES, cx, cy, cw)
     probs = 1 / (1 + np.exp(-conf.scores(cx)))
     answerable = np.array([c["answerable"] for t in train if t.group.name in rescored
-                           for c, _, _, u in rescored[t.group.name] if u])
+                           for c, _, _, u, _ in rescored[t.group.name] if u])
     threshold = best_threshold(probs, cy.astype(bool), answerable, cw)
     return {"chunk": chunk, "unit": unit, "confidence": conf, "abstain_threshold": threshold,
             "adjacent_threshold": adjacent, "max_answer_units": cap}
@@ -345,7 +347,7 @@ def best_adjacent(train: list[Loaded], rescored: dict, config: QAConfig) -> tupl
         cfg = replace(config, adjacent_threshold=threshold, max_answer_units=cap)
         hits, ratios = [], []
         for t in train:
-            for case, _, _, units in rescored.get(t.group.name, ()):
+            for case, _, _, units, _ in rescored.get(t.group.name, ()):
                 if not case["answerable"] or not units or not case["_verbatim"]:
                     continue
                 text = " ".join(t.pipeline.index.sentences[u.row].text for u in choose_units(units, t.pipeline.corpus, cfg))

@@ -39,7 +39,7 @@ UNIT_FEATURES = ("cos", "context_cos", "cos_gap", "passage_gap", "passage_rank",
                  "intent", "log_words", "table_row", "lead_in", "cross_ref", "summary", "bm25", "neighbor")
 CONFIDENCE_FEATURES = ("best_unit", "best_share", "unit_margin", "context_coverage", "best_cos", "top_dense",
                        "unknown_terms", "rarest_missing", "other_drug", "intent_mismatch", "log_terms", "no_terms",
-                       "term_match", "weakest_term")
+                       "term_match", "weakest_term", "label_peak")
 # A unit that is nearly all cross-reference ("[see Dosage (2.1)]") is never quoted alone.
 MAX_CROSS_REF_SHARE = 0.8
 NO_PASSAGES = "no passage of the library matches the question"
@@ -237,8 +237,21 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
     return sorted(chosen.values(), key=lambda u: (-u.score, u.row))
 
 
+def label_peak(qvec: np.ndarray, doc_id: str, corpus: CorpusView) -> float:
+    """How far the label's closest sentence to the question stands above the label's
+    sentences at large, in standard deviations of their cosines. A label speaks of the
+    question's topic when one passage stands out, whatever the label's length or wording:
+    the raw cosine of a right answer runs lower in a terse OTC label than in a long PI."""
+    first, starts = corpus.doc_starts[doc_id]
+    cosines = np.asarray(corpus.sentence_vectors[first: first + len(starts)], dtype=np.float32) @ qvec
+    if len(cosines) < 2:
+        return 0.0
+    return float((cosines.max() - cosines.mean()) / (cosines.std() + 1e-6))
+
+
 def confidence_features(scored: list[ScoredUnit], focus: QuestionFocus, hits: list[Hit],
-                        corpus: CorpusView, term_match: np.ndarray, k_context: int = 2) -> dict[str, float]:
+                        corpus: CorpusView, term_match: np.ndarray, qvec: np.ndarray,
+                        k_context: int = 2) -> dict[str, float]:
     """term_match: per word of focus.term_words, its best cosine with a word of the best
     passages (qa/word_match.py); empty when the question has no term words."""
     best = scored[0]
@@ -264,6 +277,7 @@ def confidence_features(scored: list[ScoredUnit], focus: QuestionFocus, hits: li
         # weakest term (the point of an unanswerable question is often absent altogether)
         "term_match": float(np.mean(term_match)) if len(term_match) else 1.0,
         "weakest_term": float(np.min(term_match)) if len(term_match) else 1.0,
+        "label_peak": label_peak(qvec, sentence.doc_id, corpus),
     }
 
 
@@ -277,7 +291,7 @@ def compose_answer(focus: QuestionFocus, qvec: np.ndarray, hits: list[Hit], corp
     if not scored:
         return Composition((), 0.0, NO_PASSAGES)
     feats = confidence_features(scored, focus, hits, corpus,
-                                np.zeros(0, np.float32) if term_match is None else term_match)
+                                np.zeros(0, np.float32) if term_match is None else term_match, qvec)
     conf = logistic(config.confidence_model.score(feats))
     chosen = choose_units(scored, corpus, config)
     if not chosen:

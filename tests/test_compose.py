@@ -89,3 +89,13 @@ def test_a_drug_without_a_label_and_no_hits_abstain_with_their_reason():
         "the library has no monograph for metformin"
     assert compose_answer(FOCUS, QVEC, [], view, config()).abstain_reason == \
         "no passage of the library matches the question"
+
+
+def test_label_peak_measures_how_far_the_closest_sentence_stands_out():
+    from qa.compose import label_peak
+
+    peaked = corpus({"Take it with water.": [1, 0, 0]})  # one sentence on the question, five off it
+    flat = corpus({line: [0.5, 0.0, 0.87] for line in LINES})  # every sentence alike
+    assert label_peak(QVEC, "d", peaked) > 2.0
+    assert abs(label_peak(QVEC, "d", flat)) < 1e-3
+    assert compose_answer(FOCUS, QVEC, HITS, peaked, config()).confidence_features["label_peak"] > 2.0
