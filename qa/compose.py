@@ -29,7 +29,7 @@ from .intent import intents_disagree
 from .linear import logistic
 from .question import QuestionFocus
 from .retrieve import Hit, located_intents
-from .units import CorpusView, context_rows, cross_reference_share, is_header_row, unit_context
+from .units import CorpusView, context_rows, cross_reference_share, is_header_row, is_reference_stub, unit_context
 
 # A paragraph opening like this restates what the document said before; the original
 # statement is the better citation.
@@ -217,10 +217,12 @@ def score_units(qvec: np.ndarray, focus: QuestionFocus, hits: list[Hit], corpus:
 
 
 def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig) -> list[ScoredUnit]:
-    """The best quotable unit (not a table's header row, not a bare cross-reference), the
-    item its lead-in introduces, then the next best units of the same label while their
-    softmax share reaches config.adjacent_threshold, up to config.max_answer_units; best first."""
-    quotable = [u for u in scored if u.features["cross_ref"] < MAX_CROSS_REF_SHARE and not is_header_row(corpus, u.row)]
+    """The best quotable unit (not a table's header row, not a bare cross-reference, not a
+    heading that only points to another section), the item its lead-in introduces, then the
+    next best units of the same label while their softmax share reaches
+    config.adjacent_threshold, up to config.max_answer_units; best first."""
+    quotable = [u for u in scored if u.features["cross_ref"] < MAX_CROSS_REF_SHARE and not is_header_row(corpus, u.row)
+                and not is_reference_stub(corpus.sentences[u.row].text)]
     if not quotable:
         return []
     best = quotable[0]

@@ -147,6 +147,18 @@ def unit_context(doc: Document, sentence: Sentence) -> str:
                                 lead_in(doc.text, sentence.start, sentence.end)) if p)
 
 
+def is_reference_stub(text: str) -> bool:
+    """A heading that points elsewhere: a cross-reference after words that are no sentence
+    (no closing stop) and are capitalised like a heading, as adverse-reaction lists open
+    ("Serious Infections [see Warnings and Precautions (5.1)]"). The section it points to
+    says what happens; the stub alone does not."""
+    bare = _XREF.sub(" ", text).strip()
+    if bare == text.strip() or " | " in text or bare.endswith((".", "!", "?", ":")):
+        return False
+    long_words = [w for w in _WORD.findall(bare) if len(w) >= 4]
+    return not long_words or 2 * sum(w[0].isupper() for w in long_words) >= len(long_words)
+
+
 def cross_reference_share(text: str) -> float:
     """Share of a unit's words inside cross-references; 1.0 for "[see Dosage (2.1)]" alone."""
     words = len(_WORD.findall(text))

@@ -99,3 +99,14 @@ def test_label_peak_measures_how_far_the_closest_sentence_stands_out():
     assert label_peak(QVEC, "d", peaked) > 2.0
     assert abs(label_peak(QVEC, "d", flat)) < 1e-3
     assert compose_answer(FOCUS, QVEC, HITS, peaked, config()).confidence_features["label_peak"] > 2.0
+
+
+def test_a_heading_that_points_elsewhere_is_a_stub():
+    from qa.units import is_reference_stub
+
+    assert is_reference_stub("Serious Infections [see Warnings and Precautions (5.1)]")
+    assert is_reference_stub("Hypersensitivity Reactions, including Anaphylaxis  [ see Warnings and Precautions (5.4) ]")
+    assert not is_reference_stub("Fatal anaphylaxis [see Warnings and Precautions (5.4)].")  # a sentence
+    assert not is_reference_stub("Women taking DUAVEE should not take additional estrogens [see Warnings (5.1)]")
+    assert not is_reference_stub("Serious Infections")  # no reference: may be a list item that answers
+    assert not is_reference_stub("Nausea | 12% | 8% (5.1)")  # a table row
