@@ -43,14 +43,20 @@ def correction(word: str, counts: Counter, by_length: dict[int, list[str]]) -> s
     return min(fits)[2] if fits else None
 
 
+def misspelled(word: str, known_stems: frozenset[str], is_name: Callable[[str], bool]) -> bool:
+    """A lower-case word that is no word here: not a stopword, long enough to tell, not in
+    the library's vocabulary, not ordinary English, not a drug name."""
+    return not (word in STOPWORDS or not edit_limit(len(word)) or stem(word) in known_stems
+                or is_common_word(word) or is_name(word) or looks_like_drug(word))
+
+
 def corrected_question(text: str, counts: Counter, by_length: dict[int, list[str]], known_stems: frozenset[str],
                        is_name: Callable[[str], bool]) -> str:
     """text with each misspelled word replaced by its library word (lower case)."""
 
     def fix(m: re.Match) -> str:
         word = m.group(0).lower()
-        if (word in STOPWORDS or not edit_limit(len(word)) or stem(word) in known_stems or is_common_word(word)
-                or is_name(word) or looks_like_drug(word)):
+        if not misspelled(word, known_stems, is_name):
             return m.group(0)
         return correction(word, counts, by_length) or m.group(0)
 
@@ -58,8 +64,9 @@ def corrected_question(text: str, counts: Counter, by_length: dict[int, list[str
 
 
 class Speller:
-    """The library's words, counted on first use (a library's sentences take well under a
-    second), then corrected_question over them. Safe to share between threads."""
+    """corrected_question over the library's words, counted the first time a question has a
+    misspelled word (a few seconds for thousands of labels; most questions have none).
+    Safe to share between threads."""
 
     def __init__(self, texts: Callable[[], Iterable[str]], known_stems: frozenset[str],
                  is_name: Callable[[str], bool]) -> None:
@@ -71,6 +78,8 @@ class Speller:
         self._by_length: dict[int, list[str]] = {}
 
     def __call__(self, text: str) -> str:
+        if not any(misspelled(w.lower(), self.known_stems, self.is_name) for w in _WORD.findall(text)):
+            return text
         with self._lock:
             if self._counts is None:
                 counts = word_counts(self._texts())
