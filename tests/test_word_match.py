@@ -25,8 +25,8 @@ def test_a_synonym_matches_better_than_an_unrelated_word(encoder):
     assert breastfeed @ nursing > breastfeed @ tablet + 0.1
     assert len(vectors._cache) == 3  # bounded: the least recently used word went out
     again = vectors(["nursing", "cost"])  # re-encoded after eviction, the same vector
-    assert np.allclose(again[0], nursing, atol=1e-5) and np.allclose(again[1], cost, atol=1e-5)
-    assert abs(float(np.linalg.norm(nursing)) - 1.0) < 1e-4
+    assert np.allclose(again[0], nursing, atol=2e-3) and np.allclose(again[1], cost, atol=2e-3)
+    assert abs(float(np.linalg.norm(nursing)) - 1.0) < 2e-3
 
 
 def test_term_words_are_the_question_words_behind_its_terms():
