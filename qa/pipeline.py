@@ -107,8 +107,14 @@ class Pipeline:
                 answer_ms = (time.perf_counter() - t2) * 1000
                 answers.append(replace(answer, sections=self._rank_sections(q_hits), timings_ms={
                     "retrieve": round(per_question_retrieve, 3), "answer": round(answer_ms, 3),
-                    "total": round(per_question_retrieve + answer_ms, 3)}, **answer_fields(turn, focus)))
+                    "total": round(per_question_retrieve + answer_ms, 3)}, **self._fields(turn, focus)))
         return answers
+
+    def _fields(self, turn, focus: QuestionFocus) -> dict:
+        """The answer's interpreted_as / drugs / clarify; interpreted_as shows the words a
+        misspelling was read as ("glacoma" -> glaucoma), so a wrong reading is visible."""
+        fields = answer_fields(turn, focus)
+        return {**fields, "interpreted_as": self.speller(fields["interpreted_as"])}
 
     def focus_of(self, text: str) -> QuestionFocus:
         """What the question is about (misspelled words read as the library's words); of the

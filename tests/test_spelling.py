@@ -33,3 +33,5 @@ def test_pipeline_reads_the_corrected_question_but_keeps_the_users(pipeline):
     answer = pipeline.ask("does lenalidomide cause diarhea or neutropenai?")
     assert answer.question == "does lenalidomide cause diarhea or neutropenai?"
     assert ["diarrhea"] in answer.debug["terms"] and ["neutropenia"] in answer.debug["terms"]
+    assert answer.interpreted_as == "does lenalidomide cause diarrhea or neutropenia?"  # the reading is shown
+    assert pipeline.ask("does lenalidomide cause diarrhea?").interpreted_as == "does lenalidomide cause diarrhea?"
