@@ -34,6 +34,7 @@ class QAConfig:
     k_documents: int = 10
     k_answer_passages: int = 5  # passages whose units (and their neighbours) may be quoted
     k_term_match_passages: int = 3  # passages whose words the question's terms are matched with
+    word_vector_cache: int = 50_000  # single-word vectors kept for the term match (float16: 38 MB)
     max_answer_units: int = field(default_factory=_fitted("max_answer_units"))
     # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, BM25 / best BM25,
     # cosine with "title: heading (section name)", intent match, title words in the question,
@@ -54,5 +55,8 @@ class QAConfig:
             raise ValueError(f"encoder {self.encoder!r} is not one of torch, onnx, onnx-int8")
         if self.k_passages < 1 or self.k_candidates < self.k_passages:
             raise ValueError(f"need 1 <= k_passages ({self.k_passages}) <= k_candidates ({self.k_candidates})")
+        if self.k_term_match_passages < 1 or self.word_vector_cache < 1:
+            raise ValueError(f"k_term_match_passages ({self.k_term_match_passages}) and word_vector_cache "
+                             f"({self.word_vector_cache}) must be at least 1")
         if self.chunk_model.features != CHUNK_FEATURES:
             raise ValueError(f"chunk_model features {self.chunk_model.features} must be {CHUNK_FEATURES}")

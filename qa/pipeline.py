@@ -62,7 +62,7 @@ class Pipeline:
         self.drug_docs = {name: frozenset(docs) for name, docs in docs_by_name.items()}
         self.drug_names = DrugNameIndex({name: name for name in docs_by_name}, self.vocabulary)
         self.library = library_drugs(index.documents)
-        self.word_vectors = WordVectors(encoder)
+        self.word_vectors = WordVectors(encoder, config.word_vector_cache)
         self.speller = Speller(lambda: self.sentence_texts, self.vocabulary,
                                lambda word: self.drug_names.match(word) is not None)
 
