@@ -103,7 +103,7 @@ def _answers(url: str, question: str) -> bool:
         with urllib.request.urlopen(url + "/", timeout=2) as page:
             if page.status != 200:
                 return False
-        body = json.dumps({"data": [question]}).encode()
+        body = json.dumps({"data": [question, None, None]}).encode()  # history, doc_ids: every input
         call = urllib.request.Request(url + "/gradio_api/call/ask", body, {"Content-Type": "application/json"})
         with urllib.request.urlopen(call, timeout=10) as resp:
             event = json.load(resp)["event_id"]
