@@ -19,6 +19,6 @@ def test_leave_one_label_out_on_the_small_labels():
     report = held_out_for(["cough", "haloperidol", "edecrin", "rogaine"])
     right = [r["answered_with_reference"] for r in report.values()]
     abstained = [r["unanswerable_abstained"] for r in report.values()]
-    assert sum(right) / len(right) >= 0.35, report
-    assert sum(abstained) / len(abstained) >= 0.6, report
+    assert sum(right) / len(right) >= 0.5, report  # 0.67 measured (haloperidol 0.74, cough 0.57, edecrin 0.50, rogaine 0.85)
+    assert sum(abstained) / len(abstained) >= 0.6, report  # 0.71 measured
     assert all(r["median_length_ratio"] <= 2.5 for r in report.values()), report
