@@ -35,6 +35,10 @@ class QAConfig:
     k_answer_passages: int = 5  # passages whose units (and their neighbours) may be quoted
     k_term_match_passages: int = 3  # passages whose words the question's terms are matched with
     word_vector_cache: int = 50_000  # single-word vectors kept for the term match (float16: 38 MB)
+    # A question word the library never uses also accepts its nearest library words
+    # (single-word MiniLM cosine at least this, this many at most): "breastfeed" -> nursing.
+    neighbour_min_cosine: float = 0.6
+    neighbours_per_word: int = 2
     max_answer_units: int = field(default_factory=_fitted("max_answer_units"))
     # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, BM25 / best BM25,
     # cosine with "title: heading (section name)", intent match, title words in the question,
@@ -58,5 +62,8 @@ class QAConfig:
         if self.k_term_match_passages < 1 or self.word_vector_cache < 1:
             raise ValueError(f"k_term_match_passages ({self.k_term_match_passages}) and word_vector_cache "
                              f"({self.word_vector_cache}) must be at least 1")
+        if self.neighbours_per_word < 0 or not -1.0 <= self.neighbour_min_cosine <= 1.0:
+            raise ValueError(f"neighbours_per_word ({self.neighbours_per_word}) must be >= 0 and neighbour_min_cosine "
+                             f"({self.neighbour_min_cosine}) within [-1, 1]")
         if self.chunk_model.features != CHUNK_FEATURES:
             raise ValueError(f"chunk_model features {self.chunk_model.features} must be {CHUNK_FEATURES}")

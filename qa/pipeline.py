@@ -12,18 +12,19 @@ import numpy as np
 from ingest.chunking import page_at, section_at
 from ingest.config import IngestConfig
 from ingest.drugs import DrugNameIndex
+from ingest.lexical import stem
 from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_manifest
 
 from .compose import compose_answer, summary_rows
 from .config import QAConfig
 from .conversation import allowed_docs, answer_fields, resolve_turn, turn_answer
 from .drug_library import library_drugs
-from .question import QuestionFocus, analyze_question
+from .question import QuestionFocus, analyze_question, with_neighbours
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 from .retrieve import Hit, Retriever
 from .spelling import Speller
 from .units import corpus_view
-from .word_match import WordVectors, passage_words, term_matches
+from .word_match import LabelVocabulary, WordVectors, passage_words, term_matches
 
 log = logging.getLogger(__name__)
 ABSTAIN_TEXT = "The monograph does not cover this question. The closest passages are listed below."
@@ -63,6 +64,7 @@ class Pipeline:
         self.drug_names = DrugNameIndex({name: name for name in docs_by_name}, self.vocabulary)
         self.library = library_drugs(index.documents)
         self.word_vectors = WordVectors(encoder, config.word_vector_cache)
+        self.label_vocabulary = LabelVocabulary(lambda: self.sentence_texts, encoder)
         self.speller = Speller(lambda: self.sentence_texts, self.vocabulary,
                                lambda word: self.drug_names.match(word) is not None)
 
@@ -71,6 +73,7 @@ class Pipeline:
         other = Pipeline(self.index, self.encoder, replace(self.config, **changes))
         other.word_vectors = self.word_vectors  # the same encoder: the same word vectors
         other.speller = self.speller
+        other.label_vocabulary = self.label_vocabulary
         return other
 
     def ask(self, question: str, history: list[str] | None = None, doc_ids: list[str] | None = None) -> Answer:
@@ -120,6 +123,11 @@ class Pipeline:
         """What the question is about (misspelled words read as the library's words); of the
         drug words the labels use, only those one label owns."""
         focus = analyze_question(self.speller(text), self.drug_names, self.drug_docs, self.vocabulary)
+        unknown = [w for w in focus.term_words if stem(w) not in self.vocabulary]
+        if unknown and self.config.neighbours_per_word:
+            near = self.label_vocabulary.neighbours(self.word_vectors(unknown), self.config.neighbour_min_cosine,
+                                                    self.config.neighbours_per_word)
+            focus = with_neighbours(focus, dict(zip(unknown, near, strict=True)))
         if focus.mentioned_drugs:
             focus = replace(focus, mentioned_drugs=self.retriever.owned_words(focus.mentioned_drugs))
         return focus

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,6 +94,18 @@ def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
     intents = question_intents(question) | ({"interactions"} if partners else set())
     return QuestionFocus(terms, docs, () if partner else tuple(outside), expanded, partners, frozenset(intents),
                          boost, tuple(mentioned), term_words)
+
+
+def with_neighbours(focus: QuestionFocus, neighbours: dict[str, tuple[str, ...]]) -> QuestionFocus:
+    """focus where each question word the library never uses also accepts its nearest library
+    words (qa/word_match.py LabelVocabulary): "breastfeed" -> ("nursing", ...), as term
+    alternatives (coverage, confidence) and in the retrieval text (BM25, dense)."""
+    added = {stem(w): tuple(dict.fromkeys(stem(n) for n in near)) for w, near in neighbours.items() if near}
+    if not added:
+        return focus
+    terms = tuple(group + tuple(s for s in added.get(group[0], ()) if s not in group) for group in focus.terms)
+    words_added = "; ".join(dict.fromkeys(n for near in neighbours.values() for n in near))
+    return replace(focus, terms=terms, expanded=f"{focus.expanded} ({words_added})")
 
 
 def asking_words() -> frozenset[str]:

@@ -72,3 +72,38 @@ class WordVectors:
             while len(self._cache) > self.max_words:
                 self._cache.popitem(last=False)
         return out
+
+
+class LabelVocabulary:
+    """The library's own words with their single-word vectors, built on first use (a label's
+    few thousand words take about a second), for the words a question uses and the library
+    never does: "breastfeed" -> its nearest library words ("nursing"). Safe to share between
+    threads."""
+
+    def __init__(self, texts, encoder) -> None:
+        self._texts = texts  # a callable giving the library's texts
+        self.encoder = encoder
+        self._lock = threading.Lock()
+        self._words: list[str] | None = None
+        self._vectors = np.zeros((0, 0), dtype=np.float16)
+
+    def _built(self) -> tuple[list[str], np.ndarray]:
+        with self._lock:
+            if self._words is None:
+                found = [w for w in passage_words(self._texts()) if w.isalpha() and len(w) >= 4]
+                vectors = self.encoder.encode(found, batch_size=256) if found else np.zeros((0, self.encoder.dim))
+                self._words, self._vectors = found, np.asarray(vectors, dtype=np.float16)
+            return self._words, self._vectors
+
+    def neighbours(self, vectors: np.ndarray, min_cosine: float, k: int) -> list[tuple[str, ...]]:
+        """Per row of vectors (unit single-word vectors), its k nearest library words with a
+        cosine of at least min_cosine, nearest first."""
+        found, matrix = self._built()
+        if not len(found) or not len(vectors):
+            return [() for _ in range(len(vectors))]
+        sims = np.asarray(vectors, dtype=np.float32) @ matrix.T.astype(np.float32)
+        out = []
+        for row in sims:
+            top = np.argsort(-row)[:k]
+            out.append(tuple(found[j] for j in top if row[j] >= min_cosine))
+        return out

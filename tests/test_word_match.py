@@ -39,3 +39,21 @@ def test_answers_use_the_term_match(pipeline):
     answer = pipeline.ask("Can I breastfeed while taking lenalidomide?")
     assert 0.0 < answer.debug["confidence_features"]["term_match"] <= 1.0
     assert answer.debug["confidence_features"]["term_match"] >= answer.debug["confidence_features"]["weakest_term"]
+
+
+def test_with_neighbours_adds_library_words_as_alternatives():
+    from qa.question import QuestionFocus, with_neighbours
+
+    focus = QuestionFocus((("sleepi",), ("dose",)), None, (), "Does it make you sleepy?", term_words=("sleepy", "dose"))
+    wider = with_neighbours(focus, {"sleepy": ("drowsiness", "somnolence")})
+    assert wider.terms == (("sleepi", "drowsi", "somnol"), ("dose",))
+    assert wider.expanded == "Does it make you sleepy? (drowsiness; somnolence)"
+    assert with_neighbours(focus, {"sleepy": ()}) is focus  # nothing near enough: unchanged
+
+
+def test_a_word_the_label_never_uses_reaches_its_nearest_label_words(pipeline):
+    focus = pipeline.focus_of("Does lenalidomide make you sleepy?")
+    assert ("sleepi", "fatigu") in focus.terms  # the monograph says fatigue, never sleepy
+    assert focus.expanded.endswith("(fatigue)")
+    known = pipeline.focus_of("Does lenalidomide cause fatigue?")
+    assert ("fatigu",) in known.terms and "(" not in known.expanded  # known words are left alone
