@@ -267,6 +267,7 @@ def answer_right(case: dict, texts: list[str], sections: list[tuple[str, str]]) 
 
 ADJACENT_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.01)
 MAX_LENGTH_RATIO = 2.0  # the judged bound is a median of 2.5x the reference; keep a margin
+GROUP_LENGTH_RATIO = 2.5  # and no training group's median past the bound itself
 UNANSWERABLE_TARGET = 0.85  # the promise is 80% of unanswerable questions abstained; keep a margin
 
 
@@ -341,20 +342,27 @@ def replace_score(unit, model: LinearModel):
 
 def best_adjacent(train: list[Loaded], rescored: dict, config: QAConfig) -> tuple[float, int]:
     """The further-unit threshold and unit cap giving the most answers that hold the
-    reference, among those whose median answer is at most MAX_LENGTH_RATIO times the reference."""
+    reference, among those whose median answer is at most MAX_LENGTH_RATIO times the
+    reference over all groups and at most GROUP_LENGTH_RATIO on every group (the pooled
+    median alone let one label's answers run past the judged 2.5)."""
     best, best_value = (1.01, 1), -1.0
     for threshold, cap in ((t, c) for t in ADJACENT_GRID for c in (1, 2, 3)):
         cfg = replace(config, adjacent_threshold=threshold, max_answer_units=cap)
-        hits, ratios = [], []
+        hits, medians, pooled = [], [], []
         for t in train:
+            ratios = []
             for case, _, _, units, _ in rescored.get(t.group.name, ()):
                 if not case["answerable"] or not units or not case["_verbatim"]:
                     continue
                 text = " ".join(t.pipeline.index.sentences[u.row].text for u in choose_units(units, t.pipeline.corpus, cfg))
                 hits.append(containment(text, case.get("answer", "")) >= 0.5)
                 ratios.append(len(text) / max(len(case.get("answer", "")), 1))
+            if ratios:
+                medians.append(statistics.median(ratios))
+                pooled += ratios
         value = float(np.mean(hits)) if hits else 0.0
-        if statistics.median(ratios or [0]) <= MAX_LENGTH_RATIO and value > best_value:
+        if (statistics.median(pooled or [0.0]) <= MAX_LENGTH_RATIO and max(medians, default=0.0) <= GROUP_LENGTH_RATIO
+                and value > best_value):
             best, best_value = (threshold, cap), value
     return best
 
