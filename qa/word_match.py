@@ -95,6 +95,11 @@ class LabelVocabulary:
                 self._words, self._vectors = found, np.asarray(vectors, dtype=np.float16)
             return self._words, self._vectors
 
+    def warm(self) -> int:
+        """Build the vocabulary now (a served app does it in the background at start, so no
+        user waits for it); returns its number of words."""
+        return len(self._built()[0])
+
     def neighbours(self, vectors: np.ndarray, min_cosine: float, k: int) -> list[tuple[str, ...]]:
         """Per row of vectors (unit single-word vectors), its k nearest library words with a
         cosine of at least min_cosine, nearest first."""
