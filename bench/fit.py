@@ -16,6 +16,9 @@ Three logistic regressions, fitted in order (numpy, L2, Newton steps on standard
    abstention threshold is the lowest that abstains on 85% of the unanswerable questions, and
    the further-unit threshold and cap give the most answers holding the reference at a
    median length of at most twice the reference.
+Before them, the library-word neighbour cosine (QAConfig.neighbour_min_cosine) is chosen on
+NEIGHBOUR_GRID as the one under which the training groups' answer chunks rank best (mean
+reciprocal rank under a chunk model fitted on them).
 For each group, the three models and thresholds are fitted on the other groups, and the
 product pipeline with those values answers the group's questions (`run_evaluation`); those
 held-out figures go to bench/FIT.md. `--write` then fits on all groups and writes
@@ -199,9 +202,12 @@ def load_group(group: Group) -> Loaded:
     return Loaded(group, pipeline, unique)
 
 
-def question_inputs(loaded: Loaded):
-    """(focus, qvec, candidate rows, signals, raw bm25) per case, computed once."""
+def question_inputs(loaded: Loaded, neighbour_min_cosine: float | None = None):
+    """(focus, qvec, candidate rows, signals, raw bm25) per case, computed once; with
+    neighbour_min_cosine, question words the library never uses accept library words that near."""
     p = loaded.pipeline
+    if neighbour_min_cosine is not None:
+        p = p.with_config(neighbour_min_cosine=neighbour_min_cosine)
     questions = [c["question"] for c in loaded.cases]
     focuses = [p.focus_of(q) for q in questions]
     qvecs = p.encoder.encode([f.expanded for f in focuses], batch_size=64)
@@ -269,17 +275,50 @@ ADJACENT_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.01)
 MAX_LENGTH_RATIO = 2.0  # the judged bound is a median of 2.5x the reference; keep a margin
 GROUP_LENGTH_RATIO = 2.5  # and no training group's median past the bound itself
 UNANSWERABLE_TARGET = 0.85  # the promise is 80% of unanswerable questions abstained; keep a margin
+NEIGHBOUR_GRID = (0.5, 0.55, 0.6, 0.65, 0.7, 1.0)  # 1.0: in effect no library-word neighbours
 
 
-def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
-    """Chunk, unit and confidence models and both thresholds, fitted on `train`."""
+def chunk_model_of(train: list[Loaded], inputs: dict[str, list]) -> LinearModel:
+    """The listwise chunk model; every group weighs the same in total, whatever its number of questions."""
     cx, cy, cw = [], [], []
-    for t in train:  # every group weighs the same in total, whatever its number of questions
+    for t in train:
         xs, ys = chunk_data(t, inputs[t.group.name])
         cx += xs
         cy += ys
         cw += [len(train) * 10.0 / max(len(xs), 1)] * len(xs)
-    chunk = listwise_model(CHUNK_FEATURES, cx, cy, cw)
+    return listwise_model(CHUNK_FEATURES, cx, cy, cw)
+
+
+def answer_chunk_mrr(train: list[Loaded], inputs: dict[str, list]) -> float:
+    """Mean over groups of the mean reciprocal rank of the first chunk holding the answer,
+    under a chunk model fitted on them (0 when no candidate holds it)."""
+    chunk = chunk_model_of(train, inputs)
+    per_group = []
+    for t in train:
+        chunks = t.pipeline.index.chunks
+        ranks = []
+        for case, (_, _, rows, signals, _) in zip(t.cases, inputs[t.group.name], strict=True):
+            if not case["answerable"]:
+                continue
+            order = rows[np.argsort(-chunk.scores(signals), kind="stable")] if len(rows) else rows
+            first = next((i for i, r in enumerate(order)
+                          if chunk_is_answer(case, chunks[r].doc_id, chunks[r].section, chunks[r].text)), None)
+            ranks.append(0.0 if first is None else 1.0 / (1 + first))
+        if ranks:
+            per_group.append(float(np.mean(ranks)))
+    return float(np.mean(per_group)) if per_group else 0.0
+
+
+def best_neighbour_cosine(train: list[Loaded], inputs_by_cosine: dict[float, dict[str, list]]) -> float:
+    """The library-word neighbour cosine (NEIGHBOUR_GRID) under which the training groups'
+    answer chunks rank best; on a tie, the higher cosine (fewer neighbours)."""
+    scores = {v: round(answer_chunk_mrr(train, inputs), 4) for v, inputs in inputs_by_cosine.items()}
+    return max(scores, key=lambda v: (scores[v], v))
+
+
+def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
+    """Chunk, unit and confidence models and both thresholds, fitted on `train`."""
+    chunk = chunk_model_of(train, inputs)
     base = QAConfig()
     per_group = {t.group.name: unit_data(t, inputs[t.group.name], chunk, base) for t in train if t.group.units}
     unit = unit_model_of(per_group.values())
@@ -388,10 +427,11 @@ def best_threshold(probs: np.ndarray, right: np.ndarray, answerable: np.ndarray,
 def evaluate_group(loaded: Loaded, fitted: dict, out_dir: Path) -> dict:
     cfg = replace(loaded.pipeline.config, chunk_model=fitted["chunk"], unit_model=fitted["unit"],
                   confidence_model=fitted["confidence"], abstain_threshold=fitted["abstain_threshold"],
-                  adjacent_threshold=fitted["adjacent_threshold"], max_answer_units=fitted["max_answer_units"])
+                  adjacent_threshold=fitted["adjacent_threshold"], max_answer_units=fitted["max_answer_units"],
+                  neighbour_min_cosine=fitted["neighbour_min_cosine"])
     pipeline = loaded.pipeline.with_config(**{k: getattr(cfg, k) for k in (
         "chunk_model", "unit_model", "confidence_model", "abstain_threshold", "adjacent_threshold",
-        "max_answer_units")})
+        "max_answer_units", "neighbour_min_cosine")})
     summary = run_evaluation(pipeline, loaded.group.questions, out_dir)
     rows = [json.loads(line) for line in (out_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     answerable = [r for r in rows if r["expected"]["answerable"]]
@@ -426,17 +466,29 @@ def unit_headroom(loaded: Loaded, group_inputs: list, fitted: dict) -> dict:
             "no_answer_unit": round(missing / total, 3) if total else None}
 
 
-def held_out(loaded: list[Loaded], inputs: dict) -> dict:
+def inputs_by_cosine(loaded: list[Loaded]) -> dict[float, dict[str, list]]:
+    """Question inputs of every group under each NEIGHBOUR_GRID cosine."""
+    return {v: {t.group.name: question_inputs(t, v) for t in loaded} for v in NEIGHBOUR_GRID}
+
+
+def fit_with_neighbours(train: list[Loaded], by_cosine: dict[float, dict[str, list]]) -> dict:
+    """fit_all under the neighbour cosine that ranks the training groups' answers best."""
+    cosine = best_neighbour_cosine(train, by_cosine)
+    return {**fit_all(train, by_cosine[cosine]), "neighbour_min_cosine": cosine}
+
+
+def held_out(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]]) -> dict:
     """Per group: fit on the other groups, answer this group's questions with those values."""
     out = {}
     for held in loaded:
         train = [t for t in loaded if t is not held]
-        fitted = fit_all(train, inputs)
+        fitted = fit_with_neighbours(train, by_cosine)
         result = evaluate_group(held, fitted, OUT / "held-out" / held.group.name)
         if held.group.units:
-            result.update(unit_headroom(held, inputs[held.group.name], fitted))
+            result.update(unit_headroom(held, by_cosine[fitted["neighbour_min_cosine"]][held.group.name], fitted))
         result["thresholds"] = {"abstain": round(fitted["abstain_threshold"], 3),
-                                "adjacent": fitted["adjacent_threshold"], "max_units": fitted["max_answer_units"]}
+                                "adjacent": fitted["adjacent_threshold"], "max_units": fitted["max_answer_units"],
+                                "neighbour_cosine": fitted["neighbour_min_cosine"]}
         out[held.group.name] = result
         print(held.group.name, json.dumps(result), file=sys.stderr, flush=True)
     return out
@@ -445,7 +497,7 @@ def held_out(loaded: list[Loaded], inputs: dict) -> dict:
 def held_out_for(names: list[str]) -> dict:
     """Leave-one-group-out figures over the named groups only (tests use the small labels)."""
     loaded = [load_group(g) for g in groups() if g.name in names]
-    return held_out(loaded, {t.group.name: question_inputs(t) for t in loaded})
+    return held_out(loaded, inputs_by_cosine(loaded))
 
 
 FIT_MD = ROOT / "bench" / "FIT.md"
@@ -467,8 +519,9 @@ def fit_markdown(report: dict) -> str:
              "reference) is among the first two units, before abstention: the ceiling a two-unit answer has; "
              "`no answer unit` = none among the candidates (retrieval missed).", "",
              "| held out | questions (unanswerable) | right | answered | abstained | citation recall | "
-             "section R@1 | length | abstain threshold | unit cap / share | answer unit in top 2 | no answer unit |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "section R@1 | length | abstain threshold | unit cap / share | neighbour cosine | answer unit in top 2 | "
+             "no answer unit |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
     def fmt(v):
         return "n/a" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
@@ -479,6 +532,7 @@ def fit_markdown(report: dict) -> str:
                      f"{fmt(r['answerable_answered'])} | {fmt(r['unanswerable_abstained'])} | "
                      f"{fmt(r['citation_recall'])} | {fmt(r['section_recall@1'])} | {fmt(r['median_length_ratio'])} | "
                      f"{fmt(t.get('abstain'))} | {t.get('max_units')} / {t.get('adjacent')} | "
+                     f"{t.get('neighbour_cosine')} | "
                      f"{fmt(r.get('answer_unit_in_top2'))} | {fmt(r.get('no_answer_unit'))} |")
     lines += ["", BASELINES, ""]
     fitted = report.get("fitted")
@@ -489,7 +543,8 @@ def fit_markdown(report: dict) -> str:
             lines.append(f"- **{key}** (bias {model['bias']}): " + ", ".join(
                 f"{f} {w:+.3f}" for f, w in zip(model["features"], model["weights"], strict=True)))
         lines += [f"- abstain threshold {fitted['abstain_threshold']}, further-unit share "
-                  f"{fitted['adjacent_threshold']}, unit cap {fitted['max_answer_units']}", ""]
+                  f"{fitted['adjacent_threshold']}, unit cap {fitted['max_answer_units']}, library-word neighbour "
+                  f"cosine {fitted.get('neighbour_min_cosine')}", ""]
     lines.append(f"Run time {report.get('seconds')} s on the shared 2-core machine.")
     return "\n".join(lines) + "\n"
 
@@ -511,17 +566,18 @@ def main(argv: list[str] | None = None) -> int:
     for g in chosen:
         print(f"loading {g.name} ...", file=sys.stderr, flush=True)
         loaded.append(load_group(g))
-    inputs = {t.group.name: question_inputs(t) for t in loaded}
+    by_cosine = inputs_by_cosine(loaded)
     report: dict = {"groups": {}, "held_out": {}}
     if not args.no_holdout:
-        report["held_out"] = held_out(loaded, inputs)
+        report["held_out"] = held_out(loaded, by_cosine)
     if args.write:
-        fitted = fit_all(loaded, inputs)
+        fitted = fit_with_neighbours(loaded, by_cosine)
         data = {"procedure": "python -m bench.fit --write (bench/fit.py); held-out figures in bench/FIT.md",
                 "fitted_on": [g.name for g in chosen],
                 **{k: fitted[k].to_dict() for k in ("chunk", "unit", "confidence")},
                 "abstain_threshold": round(fitted["abstain_threshold"], 4),
-                "adjacent_threshold": fitted["adjacent_threshold"], "max_answer_units": fitted["max_answer_units"]}
+                "adjacent_threshold": fitted["adjacent_threshold"], "max_answer_units": fitted["max_answer_units"],
+                "neighbour_min_cosine": fitted["neighbour_min_cosine"]}
         FITTED_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         report["fitted"] = data
         print(f"wrote {FITTED_FILE}", file=sys.stderr)

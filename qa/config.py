@@ -15,7 +15,7 @@ from .linear import LinearModel, load_fitted
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
 MAX_QUESTION_CHARS = 2000
 # The last features say which kind of section (data/section_kinds.tsv) the chunk is in.
-CHUNK_FEATURES = ("dense", "bm25", "heading", "intent", "title", "drug", "mention",
+CHUNK_FEATURES = ("dense", "sentence", "bm25", "heading", "intent", "title", "drug", "mention",
                   *(f"section_{kind}" for kind in section_kinds()))
 
 
@@ -36,11 +36,12 @@ class QAConfig:
     k_term_match_passages: int = 3  # passages whose words the question's terms are matched with
     word_vector_cache: int = 50_000  # single-word vectors kept for the term match (float16: 38 MB)
     # A question word the library never uses also accepts its nearest library words
-    # (single-word MiniLM cosine at least this, this many at most): "breastfeed" -> nursing.
-    neighbour_min_cosine: float = 0.6
+    # (single-word MiniLM cosine at least this, fitted; this many at most): "breastfeed" -> nursing.
+    neighbour_min_cosine: float = field(default_factory=_fitted("neighbour_min_cosine"))
     neighbours_per_word: int = 2
     max_answer_units: int = field(default_factory=_fitted("max_answer_units"))
-    # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, BM25 / best BM25,
+    # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, the best cosine of
+    # one of the chunk's sentences, BM25 / best BM25,
     # cosine with "title: heading (section name)", intent match, title words in the question,
     # chunk of a drug the question names misspelled: a preference, not a filter; share of the
     # chunks using a drug-like word of the question that belong to this chunk's label; the

@@ -64,6 +64,12 @@ class Retriever:
         # "2.1 Rheumatoid Arthritis" under "Dosage & Administration" (34068-7) is dosing.
         self.chunk_intents = [located_intents(index.documents[c.doc_id], c.section, c.start) for c in index.chunks]
         self.chunk_kinds = section_kind_matrix(index)
+        # Each chunk's sentence rows, flat, and where each chunk's run of them starts.
+        counts = np.array([len(c.sentence_ids) for c in index.chunks], dtype=np.int64)
+        self.chunk_sentence_start = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
+        self.chunk_sentence_count = counts
+        self.chunk_sentence_rows = np.fromiter((r for c in index.chunks for r in c.sentence_ids), dtype=np.int64,
+                                               count=int(counts.sum()))
         self.title_stems: dict[str, frozenset[str]] = {}
         self.docs_by_title_stem: dict[str, set[str]] = {}
         for doc in index.documents.values():
@@ -180,6 +186,7 @@ class Retriever:
         if not len(rows):
             return rows, np.zeros((0, len(CHUNK_FEATURES)), np.float32), np.zeros(0, np.float32)
         dense = self.chunk_vectors[rows] @ qvec
+        sentence = self.best_sentence_cosines(rows, qvec)
         top_bm25 = float(bm25[rows].max())
         lexical = bm25[rows] / top_bm25 if top_bm25 > 0 else np.zeros(len(rows), np.float32)
         # Heading cosines for the candidates' sections only (a library has ~100k sections).
@@ -188,9 +195,26 @@ class Retriever:
         title = np.array([titles.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
         drug = np.array([self.chunk_doc[r] in boosted for r in rows], dtype=np.float32)
         mention = np.array([shares.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
-        signals = np.column_stack([dense, lexical, section, intent, title, drug, mention,
+        signals = np.column_stack([dense, sentence, lexical, section, intent, title, drug, mention,
                                    self.chunk_kinds[rows]]).astype(np.float32)
         return rows, signals, bm25[rows]
+
+    def best_sentence_cosines(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """Per chunk row, the best cosine of one of its sentences with the question: a long
+        chunk whose one sentence answers scores low as a whole."""
+        counts = self.chunk_sentence_count[rows]
+        if not len(rows) or not counts.sum():
+            return np.zeros(len(rows), np.float32)
+        starts = self.chunk_sentence_start[rows]
+        sentence_rows = np.concatenate([self.chunk_sentence_rows[s: s + n] for s, n in zip(starts, counts, strict=True)])
+        order = np.argsort(sentence_rows)  # memory-mapped rows read in file order
+        cosines = np.empty(len(sentence_rows), np.float32)
+        cosines[order] = np.asarray(self.index.sentence_vectors[sentence_rows[order]], dtype=np.float32) @ qvec
+        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        best = np.maximum.reduceat(cosines, offsets[counts > 0]) if len(cosines) else np.zeros(0, np.float32)
+        out = np.zeros(len(rows), np.float32)
+        out[counts > 0] = best
+        return out
 
 
 def section_kind_matrix(index: StoredIndex) -> np.ndarray:

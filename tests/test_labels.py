@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import numpy as np
 import pytest
 
 from ingest.chunking import chunk_document, section_at
@@ -158,3 +159,11 @@ def test_spl_folder_builds_and_answers_from_the_right_label_and_section(tmp_path
         assert kinds["section_leaflet"][row] == (code in {"42231-1", "42230-3", "59845-8"})
         assert kinds["section_studies"][row] == (code == "34092-7")
     assert kinds["section_leaflet"].any() and kinds["section_studies"].any()  # Lipitor has both
+    # the `sentence` signal is the best cosine of one of the chunk's sentences, each embedded anew
+    question = "Can I drink grapefruit juice while taking Lipitor?"
+    qvec = encoder.encode([question])[0]
+    rows = np.arange(0, len(pipeline.index.chunks), 7)
+    signal = pipeline.retriever.best_sentence_cosines(rows, qvec)
+    for row, value in zip(rows, signal, strict=True):
+        texts = [pipeline.index.sentences[r].text for r in pipeline.index.chunks[row].sentence_ids]
+        assert value == pytest.approx(float((encoder.encode(texts) @ qvec).max()), abs=2e-3)
