@@ -109,6 +109,19 @@ class Composition:
     confidence_features: dict = field(default_factory=dict)
 
 
+_MAX_IDF: dict[int, tuple[dict[str, float], float]] = {}
+
+
+def max_idf(idf: dict[str, float]) -> float:
+    """The highest IDF of a corpus's table, found once per table (tables are never changed
+    after the retriever builds them; a unit's coverage asks it tens of thousands of times)."""
+    known = _MAX_IDF.get(id(idf))
+    if known is None or known[0] is not idf:
+        known = (idf, max(idf.values(), default=1.0))
+        _MAX_IDF[id(idf)] = known
+    return known[1]
+
+
 def term_coverage(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], stems: set[str] | frozenset[str]) -> float:
     """IDF-weighted share of the question's terms found among stems (1.0 when no terms).
 
@@ -118,8 +131,8 @@ def term_coverage(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], ste
     """
     if not terms:
         return 1.0
-    max_idf = max(idf.values(), default=1.0)
-    weights = [idf.get(group[0], max_idf) for group in terms]
+    rarest = max_idf(idf)
+    weights = [idf.get(group[0], rarest) for group in terms]
     found = sum(w for w, group in zip(weights, terms, strict=True) if any(t in stems for t in group))
     return found / sum(weights)
 
@@ -128,8 +141,8 @@ def unknown_share(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], voc
     """IDF-weighted share of the question's terms that the corpus never uses in any form."""
     if not terms:
         return 0.0
-    max_idf = max(idf.values(), default=1.0)
-    weights = [idf.get(group[0], max_idf) for group in terms]
+    rarest = max_idf(idf)
+    weights = [idf.get(group[0], rarest) for group in terms]
     absent = sum(w for w, group in zip(weights, terms, strict=True) if not any(t in vocabulary for t in group))
     return absent / sum(weights)
 
@@ -140,8 +153,8 @@ def rarest_missing(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], st
     mention is the point of the question."""
     if not terms:
         return 0.0
-    max_idf = max(idf.values(), default=1.0)
-    rarest = max(terms, key=lambda group: idf.get(group[0], max_idf))
+    top = max_idf(idf)
+    rarest = max(terms, key=lambda group: idf.get(group[0], top))
     return float(not any(t in stems for t in rarest))
 
 

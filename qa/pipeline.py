@@ -24,7 +24,7 @@ from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 from .retrieve import Hit, Retriever
 from .spelling import Speller
 from .units import corpus_view
-from .word_match import LabelVocabulary, WordVectors, passage_words, term_matches
+from .word_match import LabelVocabulary, LibraryWords, WordVectors, passage_words, term_matches
 
 log = logging.getLogger(__name__)
 ABSTAIN_TEXT = "The monograph does not cover this question. The closest passages are listed below."
@@ -63,17 +63,17 @@ class Pipeline:
         self.drug_docs = {name: frozenset(docs) for name, docs in docs_by_name.items()}
         self.drug_names = DrugNameIndex({name: name for name in docs_by_name}, self.vocabulary)
         self.library = library_drugs(index.documents)
-        self.word_vectors = WordVectors(encoder, config.word_vector_cache)
-        self.label_vocabulary = LabelVocabulary(lambda: self.sentence_texts, encoder)
-        self.speller = Speller(lambda: self.sentence_texts, self.vocabulary,
-                               lambda word: self.drug_names.match(word) is not None)
+        self.library_words = LibraryWords(lambda: self.sentence_texts)
+        self.label_vocabulary = LabelVocabulary(self.library_words, encoder)
+        self.word_vectors = WordVectors(encoder, config.word_vector_cache, self.label_vocabulary)
+        self.speller = Speller(self.library_words, self.vocabulary, lambda word: self.drug_names.match(word) is not None)
 
     def with_config(self, **changes) -> Pipeline:
         """A pipeline sharing this one's index and encoder with other query settings."""
         other = Pipeline(self.index, self.encoder, replace(self.config, **changes))
-        other.word_vectors = self.word_vectors  # the same encoder: the same word vectors
-        other.speller = self.speller
-        other.label_vocabulary = self.label_vocabulary
+        # the same index and encoder: the same words, vectors and readings
+        for name in ("library_words", "label_vocabulary", "word_vectors", "speller"):
+            setattr(other, name, getattr(self, name))
         return other
 
     def ask(self, question: str, history: list[str] | None = None, doc_ids: list[str] | None = None) -> Answer:

@@ -14,9 +14,9 @@ reads the corrected text; the question shown and stored is the user's.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -24,12 +24,9 @@ from rapidfuzz.distance import OSA
 from ingest.drugs import edit_limit, is_common_word, looks_like_drug
 from ingest.lexical import STOPWORDS, stem
 
+from .word_match import LibraryWords
+
 _WORD = re.compile(r"[A-Za-z]+")
-
-
-def word_counts(texts: Iterable[str]) -> Counter:
-    """Lower-cased alphabetic words of texts with their counts."""
-    return Counter(w.lower() for text in texts for w in _WORD.findall(text))
 
 
 def correction(word: str, counts: Counter, by_length: dict[int, list[str]]) -> str | None:
@@ -64,28 +61,30 @@ def corrected_question(text: str, counts: Counter, by_length: dict[int, list[str
 
 
 class Speller:
-    """corrected_question over the library's words, counted the first time a question has a
-    misspelled word (a few seconds for thousands of labels; most questions have none).
-    Safe to share between threads."""
+    """corrected_question over the library's words (`LibraryWords`, counted the first time a
+    question has a misspelled word: a few seconds for thousands of labels; most questions
+    have none). The last questions' readings are kept: a question is read once for its
+    analysis and once for the reading shown. Safe to share between threads."""
 
-    def __init__(self, texts: Callable[[], Iterable[str]], known_stems: frozenset[str],
-                 is_name: Callable[[str], bool]) -> None:
-        self._texts = texts
+    def __init__(self, library_words: LibraryWords, known_stems: frozenset[str],
+                 is_name: Callable[[str], bool], remembered: int = 1024) -> None:
+        self.library_words = library_words
         self.known_stems = known_stems
         self.is_name = is_name
-        self._lock = threading.Lock()
-        self._counts: Counter | None = None
-        self._by_length: dict[int, list[str]] = {}
+        self._by_length: dict[int, list[str]] | None = None
+        self._read = lru_cache(maxsize=remembered)(self._reading)
 
     def __call__(self, text: str) -> str:
+        return self._read(text)
+
+    def _reading(self, text: str) -> str:
         if not any(misspelled(w.lower(), self.known_stems, self.is_name) for w in _WORD.findall(text)):
             return text
-        with self._lock:
-            if self._counts is None:
-                counts = word_counts(self._texts())
-                by_length: dict[int, list[str]] = {}
-                for w in sorted(counts):
-                    if len(w) >= 4:
-                        by_length.setdefault(len(w), []).append(w)
-                self._counts, self._by_length = counts, by_length
-        return corrected_question(text, self._counts, self._by_length, self.known_stems, self.is_name)
+        counts = self.library_words.counts()
+        if self._by_length is None:  # a race builds the same lists twice, harmlessly
+            by_length: dict[int, list[str]] = {}
+            for w in sorted(counts):
+                if w.isalpha() and len(w) >= 4:
+                    by_length.setdefault(len(w), []).append(w)
+            self._by_length = by_length
+        return corrected_question(text, counts, self._by_length, self.known_stems, self.is_name)

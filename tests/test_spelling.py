@@ -1,6 +1,7 @@
 """Misspelled question words read as the library's words (qa/spelling.py)."""
 
 from qa.spelling import Speller
+from qa.word_match import LibraryWords
 
 LABEL = ["Do not use in children with glaucoma or diabetes.", "Symptoms of neuroleptic malignant syndrome include fever.",
          "Use with lithium may cause encephalopathy.", "Take with food."]
@@ -10,7 +11,7 @@ def speller(names=()):
     from ingest.lexical import analyze
 
     stems = frozenset(analyze(" ".join(LABEL)))
-    return Speller(lambda: LABEL, stems, lambda word: word in names)
+    return Speller(LibraryWords(lambda: LABEL), stems, lambda word: word in names)
 
 
 def test_misspellings_become_the_library_words():

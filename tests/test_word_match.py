@@ -57,3 +57,32 @@ def test_a_word_the_label_never_uses_reaches_its_nearest_label_words(pipeline):
     assert focus.expanded.endswith("(fatigue)")
     known = pipeline.focus_of("Does lenalidomide cause fatigue?")
     assert ("fatigu",) in known.terms and "(" not in known.expanded  # known words are left alone
+
+
+class CountingEncoder:
+    """The real encoder, counting the texts it is asked to encode."""
+
+    def __init__(self, encoder):
+        self.encoder, self.dim, self.texts = encoder, encoder.dim, []
+
+    def encode(self, texts, **kwargs):
+        self.texts += list(texts)
+        return self.encoder.encode(texts, **kwargs)
+
+
+def test_a_built_library_vocabulary_serves_the_word_vectors(encoder):
+    from qa.word_match import LabelVocabulary, LibraryWords
+
+    counting = CountingEncoder(encoder)
+    library = LabelVocabulary(LibraryWords(lambda: ["Nursing mothers: avoid breastfeeding.", "Take 10 mg daily."]),
+                              counting)
+    vectors = WordVectors(counting, library=library)
+    vectors(["daily"])  # not built yet: encoded alone, and the vocabulary is not built for it
+    assert counting.texts == ["daily"]
+    assert library.warm() == 6  # nursing, mothers, avoid, breastfeeding, take, daily
+    counting.texts.clear()
+    served = vectors(["nursing", "avoid", "beer"])
+    assert counting.texts == ["beer"]  # only the word the library lacks is encoded
+    assert np.allclose(served[0], encoder.encode(["nursing"])[0], atol=2e-3)
+    # a neighbour is a whole word of four letters or more; "take" is one, "10" and "mg" are not words here
+    assert library.neighbours(vectors(["breastfeed"]), 0.5, 1) == [("breastfeeding",)]
