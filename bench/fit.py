@@ -13,7 +13,7 @@ Three logistic regressions, fitted in order (numpy, L2, Newton steps on standard
 1. chunk model: is this candidate chunk the one holding the answer? (features: qa.config.CHUNK_FEATURES)
 2. unit model: is this unit (sentence, list item, table row) part of the answer? (qa.compose.UNIT_FEATURES)
 3. confidence model: is the composed answer right? (qa.compose.CONFIDENCE_FEATURES); the
-   abstention threshold is the lowest that abstains on 85% of the unanswerable questions, and
+   abstention threshold is the lowest that abstains on 90% of the unanswerable questions, and
    the further-unit threshold and cap give the most answers holding the reference at a
    median length of at most twice the reference.
 Before them, the library-word neighbour cosine (QAConfig.neighbour_min_cosine) is chosen on
@@ -274,7 +274,7 @@ def answer_right(case: dict, texts: list[str], sections: list[tuple[str, str]]) 
 ADJACENT_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.01)
 MAX_LENGTH_RATIO = 2.0  # the judged bound is a median of 2.5x the reference; keep a margin
 GROUP_LENGTH_RATIO = 2.5  # and no training group's median past the bound itself
-UNANSWERABLE_TARGET = 0.85  # the promise is 80% of unanswerable questions abstained; keep a margin
+UNANSWERABLE_TARGET = 0.90  # the promise is 80% abstained; held out, labels fall about 5 points short of the target
 NEIGHBOUR_GRID = (0.5, 0.55, 0.6, 0.65, 0.7, 1.0)  # 1.0: in effect no library-word neighbours
 
 
