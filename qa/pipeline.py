@@ -63,10 +63,17 @@ class Pipeline:
         self.drug_docs = {name: frozenset(docs) for name, docs in docs_by_name.items()}
         self.drug_names = DrugNameIndex({name: name for name in docs_by_name}, self.vocabulary)
         self.library = library_drugs(index.documents)
-        self.library_words = LibraryWords(lambda: self.sentence_texts)
+        # The library's words are its sentences' and its headings' ("3 DOSAGE FORMS AND
+        # STRENGTHS" may be the only place a label says "strengths").
+        self.library_words = LibraryWords(lambda: self.library_texts())
         self.label_vocabulary = LabelVocabulary(self.library_words, encoder)
         self.word_vectors = WordVectors(encoder, config.word_vector_cache, self.label_vocabulary)
         self.speller = Speller(self.library_words, self.vocabulary, lambda word: self.drug_names.match(word) is not None)
+
+    def library_texts(self) -> list[str]:
+        """Every sentence, document title and section heading of the library."""
+        headings = [text for doc in self.documents.values() for text in (doc.title, *(s.title for s in doc.sections))]
+        return self.sentence_texts + headings
 
     def with_config(self, **changes) -> Pipeline:
         """A pipeline sharing this one's index and encoder with other query settings."""

@@ -36,3 +36,19 @@ def test_pipeline_reads_the_corrected_question_but_keeps_the_users(pipeline):
     assert ["diarrhea"] in answer.debug["terms"] and ["neutropenia"] in answer.debug["terms"]
     assert answer.interpreted_as == "does lenalidomide cause diarrhea or neutropenia?"  # the reading is shown
     assert pipeline.ask("does lenalidomide cause diarrhea?").interpreted_as == "does lenalidomide cause diarrhea?"
+
+
+def test_a_word_only_a_heading_uses_is_a_library_word(tmp_path, encoder):
+    """'3 DOSAGE FORMS AND STRENGTHS' may be the only place a label says 'strengths'."""
+    from ingest import IngestConfig, build_index
+    from qa import QAConfig, load_pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "examplamide.md").write_text(
+        "# Examplamide\n\n## Dosage Forms and Strengths\n\nTablets of 10 mg and 20 mg, white and round.\n\n"
+        "## Storage\n\nKeep the bottle closed at room temperature.\n", encoding="utf-8")
+    build_index(IngestConfig(corpus_paths=(corpus,), index_dir=tmp_path / "ix"), progress=False, encoder=encoder)
+    pipeline = load_pipeline(QAConfig(index_dir=tmp_path / "ix"), encoder=encoder)
+    assert "strengths" not in " ".join(pipeline.sentence_texts).lower()
+    assert pipeline.speller("what strenghts are there?") == "what strengths are there?"
