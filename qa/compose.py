@@ -28,7 +28,7 @@ from .config import QAConfig
 from .intent import intents_disagree
 from .linear import logistic
 from .question import QuestionFocus
-from .retrieve import Hit, located_intents
+from .retrieve import Hit, IdfTable, located_intents
 from .units import CorpusView, context_rows, cross_reference_share, is_header_row, is_reference_stub, unit_context
 
 # A paragraph opening like this restates what the document said before; the original
@@ -109,17 +109,8 @@ class Composition:
     confidence_features: dict = field(default_factory=dict)
 
 
-_MAX_IDF: dict[int, tuple[dict[str, float], float]] = {}
-
-
 def max_idf(idf: dict[str, float]) -> float:
-    """The highest IDF of a corpus's table, found once per table (tables are never changed
-    after the retriever builds them; a unit's coverage asks it tens of thousands of times)."""
-    known = _MAX_IDF.get(id(idf))
-    if known is None or known[0] is not idf:
-        known = (idf, max(idf.values(), default=1.0))
-        _MAX_IDF[id(idf)] = known
-    return known[1]
+    return idf.highest if isinstance(idf, IdfTable) else max(idf.values(), default=1.0)
 
 
 def term_coverage(terms: tuple[tuple[str, ...], ...], idf: dict[str, float], stems: set[str] | frozenset[str]) -> float:

@@ -37,12 +37,21 @@ class Hit:
     title: float = 0.0
 
 
-def term_statistics(bm25) -> tuple[dict[str, float], frozenset[str]]:
+class IdfTable(dict):
+    """stem -> IDF, knowing its highest value (the weight of a term the corpus never uses;
+    a unit's coverage asks it tens of thousands of times). Never changed once built."""
+
+    def __init__(self, values) -> None:
+        super().__init__(values)
+        self.highest = max(self.values(), default=1.0)
+
+
+def term_statistics(bm25) -> tuple[IdfTable, frozenset[str]]:
     """BM25's IDF per stem (from its per-term posting lengths) and the corpus vocabulary."""
     df = np.diff(np.asarray(bm25.scores["indptr"]))
     n = max(int(bm25.scores["num_docs"]), 1)
-    idf = {t: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5)))
-           for t, i in bm25.vocab_dict.items() if i < len(df) and df[i] > 0}
+    idf = IdfTable({t: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5)))
+                    for t, i in bm25.vocab_dict.items() if i < len(df) and df[i] > 0})
     return idf, frozenset(idf)
 
 
