@@ -40,8 +40,10 @@ test-quick: prerequisites $(VENV)/.installed
 eval: index
 	$(PY) -m qa eval tests/data/example-eval.jsonl --index index
 
-fit: $(VENV)/.installed  # refit qa/data/fitted.json; leave-one-group-out figures in bench/FIT.md
+fit: $(VENV)/.installed  # recount qa/data/answer_absent_words.tsv, refit qa/data/fitted.json (figures in bench/FIT.md), ask the reaction questions
+	$(PY) -m bench.asking --write
 	$(PY) -m bench.fit --write
+	$(PY) -m bench.reactions
 
 bench: $(VENV)/.installed
 	$(PY) -m bench

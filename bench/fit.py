@@ -16,6 +16,8 @@ Three logistic regressions, fitted in order (numpy, L2, Newton steps on standard
    abstention threshold is the lowest that abstains on 90% of the unanswerable questions, and
    the further-unit threshold and cap give the most answers holding the reference at a
    median length of at most twice the reference.
+The question words reference answers do not hold (qa/data/answer_absent_words.tsv) are
+counted beforehand by bench/asking.py (`make fit` runs it first).
 Before them, the library-word neighbour cosine (QAConfig.neighbour_min_cosine) is chosen on
 NEIGHBOUR_GRID as the one under which the training groups' answer chunks rank best (mean
 reciprocal rank under a chunk model fitted on them).

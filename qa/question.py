@@ -25,6 +25,14 @@ def _question_words() -> tuple[frozenset[str], frozenset[str]]:
     return asking, frozenset(r["word"] for r in rows if r["role"] == "partner")
 
 
+@lru_cache(maxsize=1)
+def answer_absent_stems() -> frozenset[str]:
+    """Stems of question words that reference answers do not hold (data/answer_absent_words.tsv,
+    counted by bench/asking.py: "cause" in "Can X cause Y?"): not terms of a question, though
+    they stay part of what it is about ("starting dose" carries over to a follow-up)."""
+    return frozenset(r["stem"] for r in load_table(DATA / "answer_absent_words.tsv").rows)
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionFocus:
     # Content terms, library drug names and asking words removed; each term is a group of
@@ -53,6 +61,7 @@ def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
     if not isinstance(drug_names, DrugNameIndex):
         drug_names = DrugNameIndex(drug_names, frozenset(vocabulary))
     asking, partner_cues = _question_words()
+    asking = asking | answer_absent_stems()
     exact: set[str] = set()
     fuzzy: set[str] = set()
     outside: list[str] = []  # drugs the library lacks

@@ -1,0 +1,118 @@
+""""Can DRUG cause REACTION?" over the 101 TAC label excerpts: `python -m bench.reactions [--write-questions]`.
+
+Issue 10 judges the library on questions of this template: right when the answer cites
+the asked drug's label with a sentence naming the reaction. This bench asks them.
+
+Questions (bench/data/questions/tac2017-reactions.jsonl, regenerated with
+--write-questions; seeded, so the same file each time):
+- answerable: for each excerpt, up to three reactions its own "most common adverse
+  reactions ... are A, B, and C" sentences list;
+- unanswerable: for each excerpt, one reaction of another excerpt's list that this excerpt
+  never names (no word of it, by its first five letters, anywhere in the excerpt).
+The reactions come from the label text itself, so nothing here was read or picked by hand.
+They are not used by bench.fit: the fitted models never saw these questions, though they
+were fitted with the TAC group's own questions over the same library.
+
+Reported: answerable right (the asked label cited, a cited sentence holds every word of the
+reaction), answered, abstained, citations of another label; unanswerable abstained.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+
+from .fit import OWN_QUESTIONS, SHARED, groups, load_group
+
+TAC = SHARED / "labels" / "tac2017-train"
+QUESTIONS = OWN_QUESTIONS / "tac2017-reactions.jsonl"
+SEED = 7
+PER_LABEL = 3
+_LISTED = re.compile(r"most (?:common|frequent)(?:ly reported)? (?:serious )?adverse (?:reactions|events)[^.:]*?"
+                     r"\b(?:are|were|included|include|was|is)\s*:?\s*([^.;]+)", re.I)
+_NOT_A_REACTION = re.compile(r"\b(?:patients?|reactions?|treated|placebo|arm|group|study|trials?|than|with|in)\b")
+
+
+def listed_reactions(text: str) -> list[str]:
+    """The reactions a label's "most common adverse reactions ... are A, B and C" sentences list."""
+    found = set()
+    for m in _LISTED.finditer(text):
+        listed = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", m.group(1))
+        for item in re.split(r",|\band\b|\bor\b", listed):
+            item = item.strip(" .:;-").lower()
+            if (1 <= len(item.split()) <= 4 and re.fullmatch(r"[a-z][a-z \-']+", item)
+                    and not _NOT_A_REACTION.search(item)):
+                found.add(item)
+    return sorted(found)
+
+
+def names_reaction(text: str, reaction: str) -> bool:
+    return all(re.search(r"\b" + re.escape(w), text, re.I) for w in reaction.split())
+
+
+def make_questions(labels: dict[str, str]) -> list[dict]:
+    """labels: doc id -> Markdown text (its first line "# BRAND")."""
+    rng = random.Random(SEED)
+    brand = {d: text.splitlines()[0].lstrip("# ").strip().title() for d, text in labels.items()}
+    rows, pool = [], set()
+    for doc_id, text in sorted(labels.items()):
+        listed = listed_reactions(text)
+        pool.update(listed)
+        for reaction in rng.sample(listed, min(PER_LABEL, len(listed))):
+            rows.append({"id": f"tacr-{len(rows) + 1:03d}", "question": f"Can {brand[doc_id]} cause {reaction}?",
+                         "answerable": True, "drug": doc_id, "reaction": reaction, "sources": [doc_id]})
+    pool_sorted = sorted(pool)
+    for doc_id, text in sorted(labels.items()):
+        low = text.lower()
+        absent = [r for r in pool_sorted if not any(re.search(r"\b" + re.escape(w[:5]), low) for w in r.split())]
+        if absent:
+            reaction = rng.choice(absent)
+            rows.append({"id": f"tacr-u{len(rows) + 1:03d}", "question": f"Can {brand[doc_id]} cause {reaction}?",
+                         "answerable": False, "drug": doc_id, "reaction": reaction})
+    return rows
+
+
+def score(rows: list[dict], answers) -> dict:
+    answerable = [(r, a) for r, a in zip(rows, answers, strict=True) if r["answerable"]]
+    unanswerable = [(r, a) for r, a in zip(rows, answers, strict=True) if not r["answerable"]]
+    answered = [(r, a) for r, a in answerable if not a.abstained]
+    right = [r for r, a in answered
+             if any(c.doc_id == r["drug"] and names_reaction(c.text, r["reaction"]) for c in a.citations)]
+    other = [r for r, a in answered + [(r, a) for r, a in unanswerable if not a.abstained]
+             if any(c.doc_id != r["drug"] for c in a.citations)]
+    n = max(len(answerable), 1)
+    return {"answerable": len(answerable), "unanswerable": len(unanswerable),
+            "right": round(len(right) / n, 3), "answered": round(len(answered) / n, 3),
+            "unanswerable_abstained": round(sum(a.abstained for _, a in unanswerable) / max(len(unanswerable), 1), 3),
+            "other_label_cited": round(len(other) / max(len(answered) + len(unanswerable), 1), 3)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.reactions", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write-questions", action="store_true", help=f"regenerate {QUESTIONS.name}")
+    parser.add_argument("--show", action="store_true", help="print the questions answered wrong or abstained")
+    args = parser.parse_args(argv)
+    if args.write_questions or not QUESTIONS.exists():
+        labels = {p.stem: p.read_text(encoding="utf-8") for p in sorted(TAC.glob("*.md"))}
+        rows = make_questions(labels)
+        QUESTIONS.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        print(f"wrote {len(rows)} questions to {QUESTIONS}")
+    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tac = next(g for g in groups() if g.name == "tac")
+    pipeline = load_group(tac).pipeline
+    answers = pipeline.ask_many([r["question"] for r in rows])
+    if args.show:
+        for r, a in zip(rows, answers, strict=True):
+            ok = (a.abstained if not r["answerable"] else
+                  any(c.doc_id == r["drug"] and names_reaction(c.text, r["reaction"]) for c in a.citations))
+            if not ok:
+                print(f"{'abstained' if a.abstained else 'answered'} ({a.confidence:.2f}): {r['question']}", file=sys.stderr)
+    print(json.dumps(score(rows, answers)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
