@@ -6,7 +6,8 @@ the asked drug's label with a sentence naming the reaction. This bench asks them
 Questions (bench/data/questions/tac2017-reactions.jsonl, regenerated with
 --write-questions; seeded, so the same file each time):
 - answerable: for each excerpt, up to three reactions its own "most common adverse
-  reactions ... are A, B, and C" sentences list;
+  reactions ... are A, B, and C" sentences list, and up to two others that name a row of
+  its adverse-reaction tables ("Dysgeusia      2 (9)": a name, then numbers);
 - unanswerable: for each excerpt, one reaction of another excerpt's list that this excerpt
   never names (no word of it, by its first five letters, anywhere in the excerpt).
 The reactions come from the label text itself, so nothing here was read or picked by hand.
@@ -30,10 +31,15 @@ from .fit import OWN_QUESTIONS, SHARED, groups, load_group
 TAC = SHARED / "labels" / "tac2017-train"
 QUESTIONS = OWN_QUESTIONS / "tac2017-reactions.jsonl"
 SEED = 7
-PER_LABEL = 3
+PER_LABEL = 3  # reactions of a "most common" sentence asked per label
+PER_TABLE = 2  # ... and of its table rows
 _LISTED = re.compile(r"most (?:common|frequent)(?:ly reported)? (?:serious )?adverse (?:reactions|events)[^.:]*?"
                      r"\b(?:are|were|included|include|was|is)\s*:?\s*([^.;]+)", re.I)
 _NOT_A_REACTION = re.compile(r"\b(?:patients?|reactions?|treated|placebo|arm|group|study|trials?|than|with|in)\b")
+_TABLE_ROW = re.compile(r"^\s*([A-Z][a-z]+(?:[ -][a-z]+){0,3})\s+\(?\d+(?:\.\d+)?\s*%?\)?"
+                        r"(?:\s+\(?\d+(?:\.\d+)?\s*%?\)?)+\s*$", re.M)
+_NOT_A_ROW_NAME = re.compile(r"\b(?:patients?|total|any|overall|number|subjects?|all|grade|placebo|n|none|other|"
+                             r"reactions?|events?|disorders?|dose|mg|mild|moderate|severe)\b", re.I)
 
 
 def listed_reactions(text: str) -> list[str]:
@@ -49,6 +55,11 @@ def listed_reactions(text: str) -> list[str]:
     return sorted(found)
 
 
+def table_row_reactions(text: str) -> list[str]:
+    """The names of a label's table rows that read "Name  12  (4.1)": a reaction, then its figures."""
+    return sorted({m.group(1).lower() for m in _TABLE_ROW.finditer(text) if not _NOT_A_ROW_NAME.search(m.group(1))})
+
+
 def names_reaction(text: str, reaction: str) -> bool:
     return all(re.search(r"\b" + re.escape(w), text, re.I) for w in reaction.split())
 
@@ -60,8 +71,10 @@ def make_questions(labels: dict[str, str]) -> list[dict]:
     rows, pool = [], set()
     for doc_id, text in sorted(labels.items()):
         listed = listed_reactions(text)
+        in_tables = sorted(set(table_row_reactions(text)) - set(listed))
         pool.update(listed)
-        for reaction in rng.sample(listed, min(PER_LABEL, len(listed))):
+        asked = rng.sample(listed, min(PER_LABEL, len(listed))) + rng.sample(in_tables, min(PER_TABLE, len(in_tables)))
+        for reaction in asked:
             rows.append({"id": f"tacr-{len(rows) + 1:03d}", "question": f"Can {brand[doc_id]} cause {reaction}?",
                          "answerable": True, "drug": doc_id, "reaction": reaction, "sources": [doc_id]})
     pool_sorted = sorted(pool)

@@ -19,8 +19,9 @@ from ingest.records import Chunk, Document, Sentence
 
 ROW_SEPARATOR = " | "
 MAX_HEADER_SCAN = 400  # table rows to look back over for the header row
-# A unit that is mostly a cross-reference: "[see Warnings and Precautions (5.1)]", "(2.3)".
-_XREF = re.compile(r"\[\s*see[^\]]*\]|\(\s*\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\s*\)", re.I)
+# Cross-references: "[see Warnings and Precautions (5.1)]", "(2.3)", "( 6 )", "(2.3, 5.4)"; not a
+# table cell's percentage after its count ("Dysgeusia   2 (9)", "190 (4.9)"), which follows a number
+_XREF = re.compile(r"\[\s*see[^\]]*\]|(?<![\d%])(?<![\d%]\s)\(\s*\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\s*\)", re.I)
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 

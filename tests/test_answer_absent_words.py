@@ -3,7 +3,7 @@
 
 from bench import asking
 from bench.fit import groups
-from bench.reactions import listed_reactions, make_questions, names_reaction
+from bench.reactions import listed_reactions, make_questions, names_reaction, table_row_reactions
 from ingest.datafiles import load_table
 from qa.question import DATA, analyze_question, answer_absent_stems
 
@@ -42,12 +42,15 @@ def test_cause_is_not_a_term_of_a_reaction_question():
 
 def test_reaction_questions_come_from_the_labels_own_lists():
     text = ("# ZORBAX\n\nThe most common adverse reactions (>10%) are nausea, fatigue, and peripheral edema.\n"
-            "Headache was rare.\n")
+            "Headache was rare.\n   Total patients   23 (100)\n   Dysgeusia            2 (9)\n"
+            "   Upper respiratory tract infection   190 (4.9)   167 (4.3)\n")
     other = "# QUIXOL\n\nThe most common adverse reactions were rash and alopecia.\n"
     assert listed_reactions(text) == ["fatigue", "nausea", "peripheral edema"]
+    assert table_row_reactions(text) == ["dysgeusia", "upper respiratory tract infection"]
     rows = make_questions({"zorbax": text, "quixol": other})
     asked = {(r["drug"], r["reaction"], r["answerable"]) for r in rows}
     assert ("zorbax", "nausea", True) in asked and ("quixol", "rash", True) in asked
+    assert ("zorbax", "dysgeusia", True) in asked
     unanswerable = [r for r in rows if not r["answerable"]]
     assert {r["drug"] for r in unanswerable} == {"zorbax", "quixol"}
     for r in unanswerable:  # a reaction the label never names

@@ -110,3 +110,7 @@ def test_a_heading_that_points_elsewhere_is_a_stub():
     assert not is_reference_stub("Women taking DUAVEE should not take additional estrogens [see Warnings (5.1)]")
     assert not is_reference_stub("Serious Infections")  # no reference: may be a list item that answers
     assert not is_reference_stub("Nausea | 12% | 8% (5.1)")  # a table row
+    assert is_reference_stub("Hepatotoxicity (5.3)") and is_reference_stub("Infection (5.2, 5.4)")
+    # a row of a table flattened to text (a Markdown or PDF label): "count (percent)" cells
+    assert not is_reference_stub("   Dysgeusia                                  2 (9)")
+    assert not is_reference_stub("Upper respiratory tract infection   190 (4.9)   167 (4.3)")
