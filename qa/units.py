@@ -19,6 +19,8 @@ from ingest.records import Chunk, Document, Sentence
 
 ROW_SEPARATOR = " | "
 MAX_HEADER_SCAN = 400  # table rows to look back over for the header row
+MAX_LIST_ITEMS = 30  # list items to look back over for the lead-in line
+MAX_ITEM_WORDS = 12  # a longer line, or one with a closing stop, is no list fragment
 # Cross-references: "[see Warnings and Precautions (5.1)]", "(2.3)", "( 6 )", "(2.3, 5.4)"; not a
 # table cell's percentage after its count ("Dysgeusia   2 (9)", "190 (4.9)"), which follows a number
 _XREF = re.compile(r"\[\s*see[^\]]*\]|(?<![\d%])(?<![\d%]\s)\(\s*\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\s*\)", re.I)
@@ -50,6 +52,11 @@ class CorpusView:
         i = int(np.searchsorted(starts, offset))
         return first + i if i < len(starts) and starts[i] == offset else None
 
+    def row_covering(self, doc_id: str, offset: int) -> int:
+        """The sentence row whose text starts at or before offset in doc_id (the last such)."""
+        first, starts = self.doc_starts[doc_id]
+        return first + max(int(np.searchsorted(starts, offset, side="right")) - 1, 0)
+
 
 def corpus_view(index, idf: dict[str, float], vocabulary: frozenset[str], summary: frozenset[int]) -> CorpusView:
     """What composition needs of a loaded index (sentences of a document are consecutive rows)."""
@@ -69,12 +76,27 @@ def context_rows(corpus: CorpusView, row: int) -> list[int]:
     s = corpus.sentences[row]
     text = corpus.documents[s.doc_id].text
     out = []
-    for context in (header_span(text, s.start, s.end), lead_in_span(text, s.start, s.end)):
-        if context is not None:
-            other = corpus.row_at(s.doc_id, context)
-            if other is not None and other != row:
-                out.append(other)
+    header = header_span(text, s.start, s.end)
+    if header is not None:
+        other = corpus.row_at(s.doc_id, header)
+        if other is not None and other != row:
+            out.append(other)
+    lead = lead_in_row(corpus, row)
+    if lead is not None:
+        out.append(lead)
     return out
+
+
+def lead_in_row(corpus: CorpusView, row: int) -> int | None:
+    """The sentence row ending the lead-in line of the list whose item `row` is, in the same
+    section ("... while taking HUMIRA, including:"), or None."""
+    s = corpus.sentences[row]
+    text = corpus.documents[s.doc_id].text
+    lo = lead_in_span(text, s.start, s.end)
+    if lo is None:
+        return None
+    other = corpus.row_covering(s.doc_id, line_bounds(text, lo, lo)[1] - 1)
+    return other if other != row and other < row and corpus.same_section(other, row) else None
 
 
 def is_header_row(corpus: CorpusView, row: int) -> bool:
@@ -127,12 +149,23 @@ def table_header(text: str, start: int, end: int) -> str:
 
 
 def lead_in_span(text: str, start: int, end: int) -> int | None:
-    """Start of the line before a unit's line when it ends with a colon ("Do not use:")."""
-    lo, _ = line_bounds(text, start, end)
-    prev = previous_line(text, lo)
-    if prev is None or not text[prev[0]:prev[1]].rstrip().endswith(":"):
-        return None
-    return prev[0]
+    """Start of the lead-in line ("Do not inject into skin that is:") of the list a unit is an
+    item of: the line before it when that ends with a colon, or, for a later item, the
+    first line ending with a colon above items that are fragments ("sore (tender)",
+    "bruised": at most MAX_ITEM_WORDS words, no closing stop), up to MAX_LIST_ITEMS of them."""
+    lo, hi = line_bounds(text, start, end)
+    own_words = len(text[lo:hi].split())
+    for crossed in range(MAX_LIST_ITEMS + 1):
+        prev = previous_line(text, lo)
+        if prev is None:
+            return None
+        line = text[prev[0]:prev[1]].strip()
+        if line.endswith(":"):
+            return prev[0] if crossed == 0 or own_words <= MAX_ITEM_WORDS else None
+        if len(line.split()) > MAX_ITEM_WORDS or line.endswith((".", "!", "?", ";")) or ROW_SEPARATOR in line:
+            return None
+        lo = prev[0]
+    return None
 
 
 def lead_in(text: str, start: int, end: int) -> str:

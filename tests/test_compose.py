@@ -20,13 +20,13 @@ LINES = ["Age | Dose", "adults | 10 mg daily", "Do not use:", "in children under
          "Take it with water."]
 
 
-def corpus(vectors: dict[str, list[float]]) -> CorpusView:
-    body = TEXT.index("Age")
-    doc = Document("d", "Label", TEXT, (Section("Dosage", body, len(TEXT), None, "34068-7"),))
-    sentences = [Sentence("d", "Dosage", TEXT.index(line), TEXT.index(line) + len(line), line) for line in LINES]
-    chunk = Chunk("c", "d", "Dosage", sentences[0].start, sentences[-1].end, TEXT[sentences[0].start:sentences[-1].end],
-                  tuple(range(len(LINES))))
-    matrix = np.array([vectors.get(line, [0.0, 0.0, 1.0]) for line in LINES], dtype=np.float32)
+def corpus(vectors: dict[str, list[float]], text: str = TEXT, lines: list[str] = LINES) -> CorpusView:
+    body = text.index(lines[0])
+    doc = Document("d", "Label", text, (Section("Dosage", body, len(text), None, "34068-7"),))
+    sentences = [Sentence("d", "Dosage", text.index(line), text.index(line) + len(line), line) for line in lines]
+    chunk = Chunk("c", "d", "Dosage", sentences[0].start, sentences[-1].end, text[sentences[0].start:sentences[-1].end],
+                  tuple(range(len(lines))))
+    matrix = np.array([vectors.get(line, [0.0, 0.0, 1.0]) for line in lines], dtype=np.float32)
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
     return CorpusView(sentences, matrix, [chunk], {"d": doc}, {"dose": 1.0, "water": 2.0}, frozenset({"dose", "water"}),
                       frozenset(), np.array([[0.0, 0.0, 1.0]], dtype=np.float32), {("d", "Dosage"): 0},
@@ -64,6 +64,30 @@ def test_a_cross_reference_stub_is_never_quoted_alone():
 def test_a_lead_in_brings_the_item_it_introduces():
     view = corpus({"Do not use:": [1, 0, 0]})
     assert quoted(compose_answer(FOCUS, QVEC, HITS, view, config()), view) == ["Do not use:", "in children under 4"]
+
+
+LIST_LINES = ["New heart failure may happen.", "Call your doctor if you get symptoms, including:", "shortness of breath",
+              "swelling of your ankles or feet", "sudden weight gain.",
+              "If you have psoriasis, do not inject directly into any raised, thick, red or scaly skin patches."]
+LIST_TEXT = "Label\n\nWarnings\n\n" + LIST_LINES[0] + " " + "\n\n".join(LIST_LINES[1:]) + "\n\n"
+
+
+def test_every_item_of_a_list_reads_with_its_lead_in_and_a_fragment_is_quoted_after_it():
+    from qa.units import lead_in
+
+    def lead(line):
+        start = LIST_TEXT.index(line)
+        return lead_in(LIST_TEXT, start, start + len(line))
+
+    line = "New heart failure may happen. Call your doctor if you get symptoms, including:"
+    assert lead("shortness of breath") == lead("swelling of your ankles or feet") == lead("sudden weight gain.") == line
+    assert lead(LIST_LINES[-1]) == ""  # a paragraph after the list is no item of it
+    view = corpus({"swelling of your ankles or feet": [1, 0, 0]}, LIST_TEXT, LIST_LINES)
+    assert quoted(compose_answer(FOCUS, QVEC, HITS, view, replace(config(), max_answer_units=1)), view) == [
+        "Call your doctor if you get symptoms, including:", "swelling of your ankles or feet"]
+    view = corpus({"sudden weight gain.": [1, 0, 0]}, LIST_TEXT, LIST_LINES)  # a whole sentence reads alone
+    assert quoted(compose_answer(FOCUS, QVEC, HITS, view, replace(config(), max_answer_units=1)), view) == [
+        "sudden weight gain."]
 
 
 def test_units_join_while_their_share_reaches_the_threshold():
