@@ -283,11 +283,13 @@ def confidence_features(scored: list[ScoredUnit], focus: QuestionFocus, hits: li
     passages (qa/word_match.py); empty when the question has no term words."""
     best = scored[0]
     second = scored[1].score if len(scored) > 1 else best.score - 5.0
-    context: set[str] = set()
+    sentence = corpus.sentences[best.row]
+    # what the answer stands on: the best passages, and the best unit itself (it may come from
+    # a lower passage: "Rash   1   0   1   2" in the fifth)
+    context: set[str] = stem_set(f"{sentence.section} {sentence.text}")
     for h in hits[:k_context]:
         c = corpus.chunks[h.row]
         context |= stem_set(f"{corpus.documents[c.doc_id].title} {c.section} {c.text}")
-    sentence = corpus.sentences[best.row]
     return {
         "best_unit": best.score, "best_share": best.share, "unit_margin": best.score - second,
         "context_coverage": term_coverage(focus.terms, corpus.idf, context), "best_cos": best.features["cos"],

@@ -138,3 +138,15 @@ def test_a_heading_that_points_elsewhere_is_a_stub():
     # a row of a table flattened to text (a Markdown or PDF label): "count (percent)" cells
     assert not is_reference_stub("   Dysgeusia                                  2 (9)")
     assert not is_reference_stub("Upper respiratory tract infection   190 (4.9)   167 (4.3)")
+
+
+def test_the_best_units_own_words_count_as_context_even_from_a_lower_passage():
+    from qa.compose import confidence_features, score_units
+
+    view = corpus({"Take it with water.": [1, 0, 0]})
+    focus = QuestionFocus((("water",),), None, (), "with water?")
+    scored = score_units(QVEC, focus, HITS, view, config())
+    assert view.sentences[scored[0].row].text == "Take it with water."
+    # no passage counted (k_context=0): the unit itself still holds the question's term
+    feats = confidence_features(scored, focus, HITS, view, np.ones(1, dtype=np.float32), QVEC, k_context=0)
+    assert feats["context_coverage"] == 1.0 and feats["rarest_missing"] == 0.0
