@@ -97,7 +97,7 @@ def answer_absent(counts: list[StemCount]) -> list[StemCount]:
 def table_text(found: list[StemCount], group_names: list[str]) -> str:
     head = [
         "# Question words that reference answers do not hold: the question's relation, not its content",
-        "# (\"Can X cause Y?\" is answered by a sentence naming Y). Read as asking words by qa/question.py.",
+        "# (\"Can X cause Y?\" is answered by a sentence naming Y). qa/question.py does not count them as terms.",
         "# source: computed by `python -m bench.asking --write` (bench/asking.py) from the public question",
         f"#   sets {', '.join(group_names)} (../shared/labels/questions, ../shared/eval, bench/data/questions):",
         f"#   stems used in >= {MIN_GROUPS} groups whose reference answers hold them at most {MAX_ANSWER_RATE:.0%} of the",

@@ -30,11 +30,11 @@ from .linear import logistic
 from .question import QuestionFocus
 from .retrieve import Hit, IdfTable, located_intents
 from .units import (
-    MAX_ITEM_WORDS,
     CorpusView,
     context_rows,
     cross_reference_share,
     is_header_row,
+    is_list_fragment,
     is_reference_stub,
     lead_in_row,
     unit_context,
@@ -252,16 +252,10 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
     # A list item that is a fragment ("bruised") is quoted after its lead-in ("Do not inject
     # HUMIRA into skin that is:"), beyond the cap: the item alone says nothing.
     for unit in list(chosen.values()):
-        lead = lead_in_row(corpus, unit.row) if is_fragment_item(corpus.sentences[unit.row].text) else None
+        lead = lead_in_row(corpus, unit.row) if is_list_fragment(corpus.sentences[unit.row].text) else None
         if lead is not None and lead not in chosen:
             chosen[lead] = ScoredUnit(lead, unit.score, unit.share, {**unit.features, "lead_in": 1.0})
     return sorted(chosen.values(), key=lambda u: (-u.score, u.row))
-
-
-def is_fragment_item(text: str) -> bool:
-    """A line too short to be read alone: at most MAX_ITEM_WORDS words, no closing stop."""
-    stripped = text.strip()
-    return len(stripped.split()) <= MAX_ITEM_WORDS and not stripped.endswith((".", "!", "?"))
 
 
 def label_peak(qvec: np.ndarray, doc_id: str, corpus: CorpusView) -> float:

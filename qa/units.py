@@ -162,10 +162,17 @@ def lead_in_span(text: str, start: int, end: int) -> int | None:
         line = text[prev[0]:prev[1]].strip()
         if line.endswith(":"):
             return prev[0] if crossed == 0 or own_words <= MAX_ITEM_WORDS else None
-        if len(line.split()) > MAX_ITEM_WORDS or line.endswith((".", "!", "?", ";")) or ROW_SEPARATOR in line:
+        if not is_list_fragment(line) or line.endswith(";") or ROW_SEPARATOR in line:
             return None
         lo = prev[0]
     return None
+
+
+def is_list_fragment(text: str) -> bool:
+    """A line too short to be read alone ("bruised", "sore (tender)"): at most
+    MAX_ITEM_WORDS words, no closing stop."""
+    stripped = text.strip()
+    return len(stripped.split()) <= MAX_ITEM_WORDS and not stripped.endswith((".", "!", "?"))
 
 
 def lead_in(text: str, start: int, end: int) -> str:
