@@ -64,6 +64,11 @@ def names_reaction(text: str, reaction: str) -> bool:
     return all(re.search(r"\b" + re.escape(w), text, re.I) for w in reaction.split())
 
 
+def cites_reaction(row: dict, answer) -> bool:
+    """The judged rule: a citation from the asked label whose sentence names the reaction."""
+    return any(c.doc_id == row["drug"] and names_reaction(c.text, row["reaction"]) for c in answer.citations)
+
+
 def make_questions(labels: dict[str, str]) -> list[dict]:
     """labels: doc id -> Markdown text (its first line "# BRAND")."""
     rng = random.Random(SEED)
@@ -92,8 +97,7 @@ def score(rows: list[dict], answers) -> dict:
     answerable = [(r, a) for r, a in zip(rows, answers, strict=True) if r["answerable"]]
     unanswerable = [(r, a) for r, a in zip(rows, answers, strict=True) if not r["answerable"]]
     answered = [(r, a) for r, a in answerable if not a.abstained]
-    right = [r for r, a in answered
-             if any(c.doc_id == r["drug"] and names_reaction(c.text, r["reaction"]) for c in a.citations)]
+    right = [r for r, a in answered if cites_reaction(r, a)]
     other = [r for r, a in answered + [(r, a) for r, a in unanswerable if not a.abstained]
              if any(c.doc_id != r["drug"] for c in a.citations)]
     n = max(len(answerable), 1)
@@ -119,8 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     answers = pipeline.ask_many([r["question"] for r in rows])
     if args.show:
         for r, a in zip(rows, answers, strict=True):
-            ok = (a.abstained if not r["answerable"] else
-                  any(c.doc_id == r["drug"] and names_reaction(c.text, r["reaction"]) for c in a.citations))
+            ok = cites_reaction(r, a) if r["answerable"] else a.abstained
             if not ok:
                 print(f"{'abstained' if a.abstained else 'answered'} ({a.confidence:.2f}): {r['question']}", file=sys.stderr)
     print(json.dumps(score(rows, answers)))
