@@ -67,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     now = time.perf_counter()
     print(f"serving on {url} (ready in {now - started:.1f} s: imports and index check {built - started:.1f} s, "
           f"model and index {loaded - built:.1f} s, page {now - loaded:.1f} s); feedback goes to {store.path}")
-    # The library's word vectors (qa/word_match.py) are built on first need: up to a few
-    # seconds for a hundred labels. Built here in the background, no question waits for them.
-    threading.Thread(target=pipeline.label_vocabulary.warm, daemon=True, name="label-vocabulary").start()
+    # The library's word vectors (qa/word_match.py) and abbreviations are built on first need:
+    # up to a few seconds for a hundred labels. Built here in the background, no question waits for them.
+    threading.Thread(target=pipeline.warm, daemon=True, name="label-vocabulary").start()
     demo.block_thread()  # until Ctrl-C
     return 0
 

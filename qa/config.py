@@ -39,6 +39,9 @@ class QAConfig:
     # (single-word MiniLM cosine at least this, fitted; this many at most): "breastfeed" -> nursing.
     neighbour_min_cosine: float = field(default_factory=_fitted("neighbour_min_cosine"))
     neighbours_per_word: int = 2
+    # Abbreviations the labels define ("hepatitis B virus (HBV)") stand for their long
+    # forms in the question's terms and retrieval text (qa/abbreviations.py).
+    abbreviations: bool = True
     max_answer_units: int = field(default_factory=_fitted("max_answer_units"))
     # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, the best cosine of
     # one of the chunk's sentences, BM25 / best BM25,

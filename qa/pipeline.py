@@ -15,11 +15,12 @@ from ingest.drugs import DrugNameIndex
 from ingest.lexical import stem
 from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_manifest
 
+from .abbreviations import LibraryAbbreviations
 from .compose import compose_answer, summary_rows
 from .config import QAConfig
 from .conversation import allowed_docs, answer_fields, resolve_turn, turn_answer
 from .drug_library import library_drugs
-from .question import QuestionFocus, analyze_question, with_neighbours
+from .question import QuestionFocus, analyze_question, with_abbreviations, with_neighbours
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
 from .retrieve import Hit, Retriever
 from .spelling import Speller
@@ -69,6 +70,13 @@ class Pipeline:
         self.label_vocabulary = LabelVocabulary(self.library_words, encoder)
         self.word_vectors = WordVectors(encoder, config.word_vector_cache, self.label_vocabulary)
         self.speller = Speller(self.library_words, self.vocabulary, lambda word: self.drug_names.match(word) is not None)
+        self.abbreviations = LibraryAbbreviations(lambda: (doc.text for doc in self.documents.values()))
+
+    def warm(self) -> None:
+        """Build what the first question would otherwise wait for: the library's word
+        vectors (a few seconds for a hundred labels) and its abbreviations."""
+        self.label_vocabulary.warm()
+        self.abbreviations.by_short()
 
     def library_texts(self) -> list[str]:
         """Every sentence, document title and section heading of the library."""
@@ -79,7 +87,7 @@ class Pipeline:
         """A pipeline sharing this one's index and encoder with other query settings."""
         other = Pipeline(self.index, self.encoder, replace(self.config, **changes))
         # the same index and encoder: the same words, vectors and readings
-        for name in ("library_words", "label_vocabulary", "word_vectors", "speller"):
+        for name in ("library_words", "label_vocabulary", "word_vectors", "speller", "abbreviations"):
             setattr(other, name, getattr(self, name))
         return other
 
@@ -135,6 +143,10 @@ class Pipeline:
             near = self.label_vocabulary.neighbours(self.word_vectors(unknown), self.config.neighbour_min_cosine,
                                                     self.config.neighbours_per_word)
             focus = with_neighbours(focus, dict(zip(unknown, near, strict=True)))
+        if self.config.abbreviations:
+            words = focus.term_words
+            focus = with_abbreviations(focus, self.abbreviations.expansions(words, self.idf),
+                                       self.abbreviations.short_forms(words))
         if focus.mentioned_drugs:
             focus = replace(focus, mentioned_drugs=self.retriever.owned_words(focus.mentioned_drugs))
         return focus

@@ -117,6 +117,17 @@ def with_neighbours(focus: QuestionFocus, neighbours: dict[str, tuple[str, ...]]
     return replace(focus, terms=terms, expanded=f"{focus.expanded} ({words_added})")
 
 
+def with_abbreviations(focus: QuestionFocus, expansions: dict[str, tuple[str, ...]],
+                       written: list[str]) -> QuestionFocus:
+    """focus where a term written as a label's abbreviation or its long form also accepts the
+    other (qa/abbreviations.py: "hepat" -> "hbv"), and the retrieval text names it."""
+    if not expansions:
+        return focus
+    terms = tuple(group + tuple(s for s in expansions.get(group[0], ()) if s not in group) for group in focus.terms)
+    expanded = f"{focus.expanded} ({'; '.join(written)})" if written else focus.expanded
+    return replace(focus, terms=terms, expanded=expanded)
+
+
 def asking_words() -> frozenset[str]:
     """Stems of words of asking rather than of content ("tell", "explain", "take")."""
     return _question_words()[0]
