@@ -122,6 +122,7 @@ class LibraryAbbreviations:
     def __init__(self, texts: Callable[[], Iterable[str]]) -> None:
         self._texts = texts
         self._by_short: dict[str, tuple[Abbreviation, ...]] | None = None
+        self._by_first: dict[str, tuple[Abbreviation, ...]] | None = None
 
     def by_short(self) -> dict[str, tuple[Abbreviation, ...]]:
         """short-form stem -> its definitions (one label's "CI" may be another's)."""
@@ -132,8 +133,20 @@ class LibraryAbbreviations:
                     a = abbreviation(short, long)
                     if a is not None:
                         out.setdefault(a.short_stem, {}).setdefault(a.long_forms, a)
+            by_first: dict[str, list[Abbreviation]] = {}
+            for a in (a for defs in out.values() for a in defs.values()):
+                for form in a.long_forms[0]:
+                    by_first.setdefault(form, []).append(a)
+            self._by_first = {k: tuple(v) for k, v in by_first.items()}
             self._by_short = {k: tuple(v.values()) for k, v in out.items()}
         return self._by_short
+
+    def opened_by(self, forms: set[str]) -> list[Abbreviation]:
+        """The abbreviations whose long form opens with one of these spellings: the only ones a
+        question can use (a lookup per question word, not a scan of the library's abbreviations)."""
+        self.by_short()
+        found = (a for form in forms for a in self._by_first.get(form, ()))
+        return list(dict.fromkeys(found))
 
     def expansions(self, question_words: Iterable[str], idf: dict[str, float]) -> dict[str, tuple[str, ...]]:
         """Stem of a question word -> the stems that stand for it in the library's abbreviations.
@@ -154,7 +167,7 @@ class LibraryAbbreviations:
             for a in table.get(stems[w], ()):
                 rarest = max(a.long_words, key=lambda ts: max(idf.get(t, 0.0) for t in ts))
                 out.setdefault(stems[w], []).extend(sorted(rarest))
-        for a in (a for defs in table.values() for a in defs):
+        for a in self.opened_by(all_forms):
             if a.short_stem in stems.values() or not uses_long_form(a, all_forms):
                 continue
             for w in words:
@@ -168,9 +181,7 @@ class LibraryAbbreviations:
         stems = {stem(w.lower()) for w in words}
         all_forms = set().union(*(word_forms(w) for w in words)) if words else set()
         written = []
-        for a in (a for defs in self.by_short().values() for a in defs):
-            if a.short_stem in stems:
-                written.append(a.long)
-            elif uses_long_form(a, all_forms):
-                written.append(a.short)
+        for s in stems:
+            written.extend(a.long for a in self.by_short().get(s, ()))
+        written.extend(a.short for a in self.opened_by(all_forms) if uses_long_form(a, all_forms))
         return list(dict.fromkeys(written))

@@ -68,3 +68,4 @@ def test_a_question_in_the_long_form_finds_the_sentence_in_the_short_form(tmp_pa
     assert ("hepat", "hbv") in focus.terms and "(HBV)" in focus.expanded
     off = pipeline.with_config(abbreviations=False).focus_of("What should be done when hepatitis B comes back?")
     assert ("hepat",) in off.terms
+
