@@ -116,72 +116,71 @@ def uses_long_form(a: Abbreviation, forms: set[str]) -> bool:
     return found[0] and sum(found) >= max(1, len(found) - 1)
 
 
+@dataclass(frozen=True, slots=True)
+class AbbreviationUse:
+    """What a question's abbreviations add: stem of a question word -> the stems that stand
+    for it, and the other form of each abbreviation as the label writes it (retrieval text)."""
+    expansions: dict[str, tuple[str, ...]]
+    written: list[str]
+
+
 class LibraryAbbreviations:
     """The abbreviations every document of a library defines, read on first use."""
 
     def __init__(self, texts: Callable[[], Iterable[str]]) -> None:
         self._texts = texts
-        self._by_short: dict[str, tuple[Abbreviation, ...]] | None = None
-        self._by_first: dict[str, tuple[Abbreviation, ...]] | None = None
+        self._tables: tuple[dict[str, tuple[Abbreviation, ...]], dict[str, tuple[Abbreviation, ...]]] | None = None
 
-    def by_short(self) -> dict[str, tuple[Abbreviation, ...]]:
-        """short-form stem -> its definitions (one label's "CI" may be another's)."""
-        if self._by_short is None:
-            out: dict[str, dict[tuple[frozenset[str], ...], Abbreviation]] = {}
+    def tables(self) -> tuple[dict[str, tuple[Abbreviation, ...]], dict[str, tuple[Abbreviation, ...]]]:
+        """(short-form stem -> its definitions (one label's "CI" may be another's), spelling of a
+        long form's first word -> the definitions it opens), built once."""
+        if self._tables is None:
+            unique: dict[tuple[str, tuple[frozenset[str], ...]], Abbreviation] = {}
             for text in self._texts():
                 for short, long in definitions(text):
                     a = abbreviation(short, long)
                     if a is not None:
-                        out.setdefault(a.short_stem, {}).setdefault(a.long_forms, a)
+                        unique.setdefault((a.short_stem, a.long_forms), a)
+            by_short: dict[str, list[Abbreviation]] = {}
             by_first: dict[str, list[Abbreviation]] = {}
-            for a in (a for defs in out.values() for a in defs.values()):
+            for a in unique.values():
+                by_short.setdefault(a.short_stem, []).append(a)
                 for form in a.long_forms[0]:
                     by_first.setdefault(form, []).append(a)
-            self._by_first = {k: tuple(v) for k, v in by_first.items()}
-            self._by_short = {k: tuple(v.values()) for k, v in out.items()}
-        return self._by_short
+            self._tables = ({k: tuple(v) for k, v in by_short.items()}, {k: tuple(v) for k, v in by_first.items()})
+        return self._tables
 
-    def opened_by(self, forms: set[str]) -> list[Abbreviation]:
-        """The abbreviations whose long form opens with one of these spellings: the only ones a
-        question can use (a lookup per question word, not a scan of the library's abbreviations)."""
-        self.by_short()
-        found = (a for form in forms for a in self._by_first.get(form, ()))
-        return list(dict.fromkeys(found))
+    def by_short(self) -> dict[str, tuple[Abbreviation, ...]]:
+        return self.tables()[0]
 
-    def expansions(self, question_words: Iterable[str], idf: dict[str, float]) -> dict[str, tuple[str, ...]]:
-        """Stem of a question word -> the stems that stand for it in the library's abbreviations.
+    def use(self, question_words: Iterable[str], idf: dict[str, float]) -> AbbreviationUse:
+        """The abbreviations a question uses, either way round.
 
         A short form the question uses accepts its long form's rarest word by idf ("fh" ->
         "hypercholesterolemia": a term matches when any alternative does, and "drugs" of
-        "nonsteroidal anti-inflammatory drugs" would match anything); a long form the
+        "nonsteroidal anti-inflammatory drugs" would match anything). A long form the
         question writes (uses_long_form) lets its words accept the short form ("hepat" ->
-        "hbv" for "hepatitis B reactivation").
+        "hbv" for "hepatitis B reactivation"). Only the definitions a question word opens are
+        looked at, not every abbreviation of the library.
         """
+        by_short, by_first = self.tables()
         words = list(dict.fromkeys(question_words))
         stems = {w: stem(w.lower()) for w in words}
         forms = {w: word_forms(w) for w in words}
         all_forms = set().union(*forms.values()) if forms else set()
         out: dict[str, list[str]] = {}
-        table = self.by_short()
+        written: list[str] = []
         for w in words:
-            for a in table.get(stems[w], ()):
+            for a in by_short.get(stems[w], ()):
                 rarest = max(a.long_words, key=lambda ts: max(idf.get(t, 0.0) for t in ts))
                 out.setdefault(stems[w], []).extend(sorted(rarest))
-        for a in self.opened_by(all_forms):
+                written.append(a.long)
+        opened = dict.fromkeys(a for form in all_forms for a in by_first.get(form, ()))
+        for a in opened:
             if a.short_stem in stems.values() or not uses_long_form(a, all_forms):
                 continue
+            written.append(a.short)
             for w in words:
                 if any(forms[w] & f for f in a.long_forms):
                     out.setdefault(stems[w], []).append(a.short_stem)
-        return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
-
-    def short_forms(self, question_words: Iterable[str]) -> list[str]:
-        """The other form (as the label writes it) of each abbreviation the question uses."""
-        words = list(question_words)
-        stems = {stem(w.lower()) for w in words}
-        all_forms = set().union(*(word_forms(w) for w in words)) if words else set()
-        written = []
-        for s in stems:
-            written.extend(a.long for a in self.by_short().get(s, ()))
-        written.extend(a.short for a in self.opened_by(all_forms) if uses_long_form(a, all_forms))
-        return list(dict.fromkeys(written))
+        return AbbreviationUse({k: tuple(dict.fromkeys(v)) for k, v in out.items()}, list(dict.fromkeys(written)))

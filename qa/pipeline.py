@@ -76,7 +76,7 @@ class Pipeline:
         """Build what the first question would otherwise wait for: the library's word
         vectors (a few seconds for a hundred labels) and its abbreviations."""
         self.label_vocabulary.warm()
-        self.abbreviations.by_short()
+        self.abbreviations.tables()
 
     def library_texts(self) -> list[str]:
         """Every sentence, document title and section heading of the library."""
@@ -144,9 +144,7 @@ class Pipeline:
                                                     self.config.neighbours_per_word)
             focus = with_neighbours(focus, dict(zip(unknown, near, strict=True)))
         if self.config.abbreviations:
-            words = focus.term_words
-            focus = with_abbreviations(focus, self.abbreviations.expansions(words, self.idf),
-                                       self.abbreviations.short_forms(words))
+            focus = with_abbreviations(focus, self.abbreviations.use(focus.term_words, self.idf))
         if focus.mentioned_drugs:
             focus = replace(focus, mentioned_drugs=self.retriever.owned_words(focus.mentioned_drugs))
         return focus

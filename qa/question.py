@@ -10,6 +10,7 @@ from ingest.datafiles import load_table
 from ingest.drugs import DrugNameIndex, looks_like_drug
 from ingest.lexical import STOPWORDS, analyze, stem, words
 
+from .abbreviations import AbbreviationUse
 from .consumer_terms import clinical_alternatives
 from .drug_classes import drug_class_terms
 from .intent import question_intents
@@ -117,14 +118,14 @@ def with_neighbours(focus: QuestionFocus, neighbours: dict[str, tuple[str, ...]]
     return replace(focus, terms=terms, expanded=f"{focus.expanded} ({words_added})")
 
 
-def with_abbreviations(focus: QuestionFocus, expansions: dict[str, tuple[str, ...]],
-                       written: list[str]) -> QuestionFocus:
+def with_abbreviations(focus: QuestionFocus, use: AbbreviationUse) -> QuestionFocus:
     """focus where a term written as a label's abbreviation or its long form also accepts the
     other (qa/abbreviations.py: "hepat" -> "hbv"), and the retrieval text names it."""
-    if not expansions:
+    if not use.expansions:
         return focus
-    terms = tuple(group + tuple(s for s in expansions.get(group[0], ()) if s not in group) for group in focus.terms)
-    expanded = f"{focus.expanded} ({'; '.join(written)})" if written else focus.expanded
+    terms = tuple(group + tuple(s for s in use.expansions.get(group[0], ()) if s not in group)
+                  for group in focus.terms)
+    expanded = f"{focus.expanded} ({'; '.join(use.written)})" if use.written else focus.expanded
     return replace(focus, terms=terms, expanded=expanded)
 
 

@@ -28,8 +28,8 @@ def test_a_brand_glossed_with_its_generic_is_a_definition():
     found = dict(definitions("Do not take KINERET® (anakinra) or CIMZIA® (certolizumab pegol) with it."))
     assert found == {"KINERET": "anakinra", "CIMZIA": "certolizumab pegol"}
     library = LibraryAbbreviations(lambda: ["Do not take KINERET® (anakinra) with it."])
-    assert library.expansions(["Kineret"], {}) == {"kineret": ("anakinra",)}
-    assert library.expansions(["anakinra"], {}) == {"anakinra": ("kineret",)}
+    assert library.use(["Kineret"], {}).expansions == {"kineret": ("anakinra",)}
+    assert library.use(["anakinra"], {}).expansions == {"anakinra": ("kineret",)}
 
 
 def test_long_form_needs_the_letters_in_order_and_a_word_start():
@@ -41,14 +41,14 @@ def test_expansions_go_both_ways_and_need_most_of_the_long_form():
     library = LibraryAbbreviations(lambda: [LABEL_TEXT])
     idf = {"hepat": 3.0, "virus": 2.0, "rheumatoid": 4.0, "arthriti": 2.0}
     # the long form in the question lets its words accept the short form
-    assert library.expansions(["hepatitis", "reactivation"], idf) == {"hepat": ("hbv",)}
-    assert library.short_forms(["hepatitis", "reactivation"]) == ["HBV"]
+    assert library.use(["hepatitis", "reactivation"], idf).expansions == {"hepat": ("hbv",)}
+    assert library.use(["hepatitis", "reactivation"], idf).written == ["HBV"]
     # a word that only shares the stem is not the long form
-    assert library.expansions(["hepatic", "impairment"], idf) == {}
+    assert library.use(["hepatic", "impairment"], idf).expansions == {}
     # the short form accepts the long form's rarest word
-    assert library.expansions(["RA", "dose"], idf) == {"ra": ("rheumatoid",)}
+    assert library.use(["RA", "dose"], idf).expansions == {"ra": ("rheumatoid",)}
     # one word of a two-word long form is not the long form ("arthritis" alone is not RA)
-    assert library.expansions(["arthritis"], idf) == {}
+    assert library.use(["arthritis"], idf).expansions == {}
     # "AS" reads as a stopword: nothing to expand, nothing misread
     assert all(a.short != "AS" for defs in library.by_short().values() for a in defs)
 

@@ -38,7 +38,7 @@ def run_evaluation(pipeline, testfile: Path, out_dir: Path, k: int = 10, qrels: 
         pipeline = pipeline.with_config(k_documents=k)
     out_dir.mkdir(parents=True, exist_ok=True)
     cases, documents = loaded.cases, SourceDocuments(pipeline.index.documents)
-    pipeline.warm()  # one batch of the library's word vectors, not one per question
+    pipeline.warm()  # the library's word vectors in one batch and its abbreviations, before the first question
     results: list[QuestionResult] = []
     interrupted = False
     started = time.perf_counter()
