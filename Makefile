@@ -40,8 +40,9 @@ test-quick: prerequisites $(VENV)/.installed
 eval: index
 	$(PY) -m qa eval tests/data/example-eval.jsonl --index index
 
-fit: $(VENV)/.installed  # recount qa/data/answer_absent_words.tsv, refit qa/data/fitted.json (figures in bench/FIT.md), ask the reaction questions
+fit: $(VENV)/.installed  # recount qa/data/answer_absent_words.tsv, retune the encoder delta, refit qa/data/fitted.json (figures in bench/FIT.md), ask the reaction questions
 	$(PY) -m bench.asking --write
+	$(PY) -m bench.finetune --write
 	$(PY) -m bench.fit --write
 	$(PY) -m bench.reactions
 

@@ -1,50 +1,178 @@
-"""Would fine-tuning the bundled MiniLM rank answer units better on a label it never saw?
-`python -m bench.finetune [--groups lipitor humira] [--epochs 3] [--side both|question]`.
+"""Fine-tune the bundled MiniLM to rank a label's answer sentences for a question:
+`python -m bench.finetune [--write] [--groups lipitor humira]`.
 
-A measurement, not yet part of the product. For each held-out group, all-MiniLM-L6-v2 is
-fine-tuned on the other groups' (question, answer unit) pairs: in-batch negatives plus one
-hard negative per question, the best-ranked candidate unit that does not hold the
-reference (a contrastive loss, as sentence-transformers' MultipleNegativesRankingLoss).
-The held-out group's candidate units (the product's retrieval and unit scoring,
-qa/data/fitted.json) are then ranked by cosine alone, with the bundled and the tuned
-encoder, and compared with the fitted unit model's ranking. Reported: mean reciprocal rank
-of the first answer unit and how often it is among the first two.
+Training data: for every answerable question of the groups whose references are the
+label's own words (bench.fit groups with units: humira, lipitor, haloperidol, cough,
+edecrin, rogaine, tac), the label sentence that holds the reference and ranks first by
+the bundled model's cosine (the positive), and the sentence that ranks first without
+holding it (the hard negative), both from an index built with the bundled model. Only the
+data and the bundled model decide these pairs, so the procedure re-runs to the same
+pairs. Loss: a contrastive softmax over the batch's sentences (sentence-transformers'
+MultipleNegativesRankingLoss). The network gains a low-rank adapter on each linear layer
+(TuneConfig.rank) and only the adapters train: the result ships as a ~0.6 MB delta
+(ingest/encoder_delta.py), not a second model.
 
-`--side question` tunes the question encoder only and keeps the sentence vectors of the
-bundled model (the index would not change). Nothing is written except bench/out/fit/finetune.json.
+Leave one group out: for each of those groups, an encoder is tuned on the others
+(bench/out/fit/encoders/without-<group>.npz) and ranks the held-out group's label
+sentences; reported: mean reciprocal rank of the first answer sentence and how often it
+is first or second, bundled vs tuned (bench/out/fit/finetune.json). `bench.fit` builds
+each group's index with the encoder that never saw that group. `--write` tunes on every
+group and writes ingest/data/encoder_delta.npz, the product's encoder.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
+import sys
 import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
-from qa.compose import score_units
+from ingest.config import BUNDLED_MODEL, bundled_model_path
+from ingest.encoder_delta import DELTA_PATH, adapted_names
 
-from .fit import OUT, groups, hits_of, load_group, question_inputs, unit_is_answer
+from .fit import OUT, Loaded, groups, load_group, unit_is_answer
 
-TEMPERATURE = 20.0  # logit scale of the contrastive loss (sentence-transformers' default)
+ENCODERS = OUT / "encoders"
+BUNDLED_INDEXES = OUT / "index-bundled"
+REPORT = OUT / "finetune.json"
 
 
-def candidates(loaded) -> list[tuple[str, list[str], np.ndarray, np.ndarray]]:
-    """(question, candidate unit texts, answer labels, fitted unit scores) per answerable
-    question whose candidates hold an answer unit, under the product's fitted models."""
+@dataclass(frozen=True)
+class TuneConfig:
+    rank: int = 8  # adapter rank: W + (alpha / rank) * B @ A per linear layer
+    alpha: float = 16.0
+    lr: float = 6e-4
+    epochs: int = 3
+    batch: int = 16
+    temperature: float = 20.0  # logit scale of the contrastive loss (sentence-transformers' default)
+    seed: int = 0
+
+
+def delta_path_without(group: str) -> Path:
+    return ENCODERS / f"without-{group}.npz"
+
+
+# ---------- training pairs ----------
+
+@dataclass
+class Ranked:
+    """One answerable question over its label's sentences."""
+    question: str
+    texts: list[str]
+    labels: np.ndarray  # sentence holds the reference
+    bundled: np.ndarray  # bundled-model cosine with the question
+
+
+def label_rows(loaded: Loaded, case: dict) -> np.ndarray:
+    """Sentence rows of the label(s) the case's sources name (all rows when it names none)."""
+    docs = {s.partition("#")[0] for s in case.get("sources") or ()}
+    sentences = loaded.pipeline.index.sentences
+    return np.array([i for i, s in enumerate(sentences) if not docs or s.doc_id in docs], dtype=np.int64)
+
+
+def ranked_questions(loaded: Loaded) -> list[Ranked]:
     p = loaded.pipeline
+    cases = [c for c in loaded.cases if c["answerable"] and c.get("answer") and c["_verbatim"]]
+    qvecs = p.encoder.encode([c["question"] for c in cases], batch_size=64)
     out = []
-    for case, (focus, qvec, rows, signals, bm25) in zip(loaded.cases, question_inputs(loaded), strict=True):
-        if not case["answerable"] or not case.get("answer") or not case["_verbatim"] or not len(rows):
-            continue
-        units = score_units(qvec, focus, hits_of(rows, signals, bm25, p.config.chunk_model), p.corpus, p.config)
-        texts = [p.index.sentences[u.row].text for u in units]
-        labels = np.array([unit_is_answer(t, case["answer"]) for t in texts])
-        if labels.any():
-            out.append((case["question"], texts, labels, np.array([u.score for u in units])))
+    for case, qvec in zip(cases, qvecs, strict=True):
+        rows = label_rows(loaded, case)
+        texts = [p.index.sentences[r].text for r in rows]
+        labels = np.array([unit_is_answer(t, case["answer"]) for t in texts], dtype=bool)
+        if labels.any() and (~labels).any():
+            cosines = np.asarray(p.corpus.sentence_vectors[rows], dtype=np.float32) @ qvec
+            out.append(Ranked(case["question"], texts, labels, cosines))
     return out
 
+
+def training_pairs(questions: list[Ranked]) -> list[tuple[str, str, str]]:
+    """(question, best-ranked answer sentence, best-ranked other sentence) per question."""
+    out = []
+    for r in questions:
+        order = np.argsort(-r.bundled, kind="stable")
+        pos = next(i for i in order if r.labels[i])
+        neg = next(i for i in order if not r.labels[i])
+        out.append((r.question, r.texts[pos], r.texts[neg]))
+    return out
+
+
+# ---------- the adapters ----------
+
+def with_adapters(model, config: TuneConfig) -> dict:
+    """model (a SentenceTransformer) with a trainable low-rank adapter on every linear layer
+    ingest.encoder_delta.ADAPTED names and every other weight frozen; the adapters by
+    weight-name prefix."""
+    import torch
+
+    class Adapted(torch.nn.Module):
+        def __init__(self, base: torch.nn.Linear) -> None:
+            super().__init__()
+            self.base = base
+            self.a = torch.nn.Parameter(torch.randn(config.rank, base.in_features) / math.sqrt(base.in_features))
+            self.b = torch.nn.Parameter(torch.zeros(base.out_features, config.rank))
+            self.scale = config.alpha / config.rank
+
+        def forward(self, x):
+            return self.base(x) + (x @ self.a.T @ self.b.T) * self.scale
+
+    bert = model[0].auto_model
+    for p in model.parameters():
+        p.requires_grad_(False)
+    adapters = {}
+    for name in adapted_names(bert.config.num_hidden_layers):
+        parent_name, attr = name.rsplit(".", 1)
+        parent = bert.get_submodule(parent_name)
+        adapters[name] = Adapted(getattr(parent, attr))
+        setattr(parent, attr, adapters[name])
+    return adapters
+
+
+def adapter_delta(adapters: dict) -> dict[str, np.ndarray]:
+    """What an encoder delta file holds: A and scale * B per adapted layer, float16."""
+    out = {}
+    for name, m in adapters.items():
+        out[f"{name}.lora_a"] = m.a.detach().numpy().astype(np.float16)
+        out[f"{name}.lora_b"] = (m.b.detach() * m.scale).numpy().astype(np.float16)
+    return out
+
+
+def tuned(pairs: list[tuple[str, str, str]], config: TuneConfig):
+    """(the bundled model with trained adapters, their delta)."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    model = SentenceTransformer(bundled_model_path(), device="cpu")
+    adapters = with_adapters(model, config)
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=config.lr)
+
+    def embed(texts):
+        return torch.nn.functional.normalize(model(model.preprocess(texts))["sentence_embedding"], dim=-1)
+
+    model.train()
+    pairs = list(pairs)
+    for _ in range(config.epochs):
+        random.shuffle(pairs)
+        for lo in range(0, len(pairs), config.batch):
+            batch = pairs[lo: lo + config.batch]
+            q = embed([b[0] for b in batch])
+            d = embed([b[1] for b in batch] + [b[2] for b in batch])
+            loss = torch.nn.functional.cross_entropy(q @ d.T * config.temperature, torch.arange(len(batch)))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    model.eval()
+    return model, adapter_delta(adapters)
+
+
+# ---------- held-out ranking ----------
 
 def rank_figures(scores: list[np.ndarray], labels: list[np.ndarray]) -> dict:
     ranks = [int(np.flatnonzero(lab[np.argsort(-s, kind="stable")])[0]) for s, lab in zip(scores, labels, strict=True)]
@@ -52,80 +180,57 @@ def rank_figures(scores: list[np.ndarray], labels: list[np.ndarray]) -> dict:
             "top2": round(float(np.mean([r < 2 for r in ranks])), 3)}
 
 
-def fine_tuned(pairs: list[tuple[str, str, str]], epochs: int, side: str, lr: float, seed: int = 0):
-    """The bundled model fine-tuned on (question, answer unit, hard negative) triples."""
-    import torch
-    from sentence_transformers import SentenceTransformer
+def held_out_ranking(model, questions: list[Ranked]) -> dict:
+    texts = list(dict.fromkeys(t for r in questions for t in r.texts))  # a label's sentences, once
+    vectors = dict(zip(texts, model.encode(texts, batch_size=64, normalize_embeddings=True), strict=True))
+    qvecs = model.encode([r.question for r in questions], batch_size=64, normalize_embeddings=True)
+    tuned_scores = [np.array([vectors[t] for t in r.texts]) @ q for r, q in zip(questions, qvecs, strict=True)]
+    labels = [r.labels for r in questions]
+    return {"questions": len(questions), "bundled": rank_figures([r.bundled for r in questions], labels),
+            "tuned": rank_figures(tuned_scores, labels)}
 
-    from ingest.config import bundled_model_path
 
-    random.seed(seed)
-    torch.manual_seed(seed)
-    model = SentenceTransformer(bundled_model_path(), device="cpu")
-    frozen = None
-    if side == "question":
-        base = SentenceTransformer(bundled_model_path(), device="cpu")
-        texts = list(dict.fromkeys(t for _, pos, neg in pairs for t in (pos, neg)))
-        frozen = dict(zip(texts, torch.tensor(base.encode(texts, batch_size=64, normalize_embeddings=True)),
-                          strict=True))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
-
-    def embed(texts):
-        return torch.nn.functional.normalize(model(model.preprocess(texts))["sentence_embedding"], dim=-1)
-
-    model.train()
-    pairs = list(pairs)
-    for _ in range(epochs):
-        random.shuffle(pairs)
-        for lo in range(0, len(pairs), 16):
-            batch = pairs[lo: lo + 16]
-            q = embed([b[0] for b in batch])
-            docs = [b[1] for b in batch] + [b[2] for b in batch]
-            d = torch.stack([frozen[t] for t in docs]) if frozen is not None else embed(docs)
-            loss = torch.nn.functional.cross_entropy(q @ d.T * TEMPERATURE, torch.arange(len(batch)))
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    model.eval()
-    return model, frozen
+def save_delta(delta: dict[str, np.ndarray], target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.tmp.npz")
+    np.savez(tmp, **delta)
+    tmp.replace(target)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.finetune", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--groups", nargs="*", help="held-out groups to report (default: all with label-sentence answers)")
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--side", choices=("both", "question"), default="both")
-    parser.add_argument("--lr", type=float, default=2e-5)
+    parser.add_argument("--groups", nargs="*", help="held-out groups to tune and report (default: all)")
+    parser.add_argument("--write", action="store_true", help=f"tune on every group and write {DELTA_PATH}")
     args = parser.parse_args(argv)
-    from sentence_transformers import SentenceTransformer
-
-    from ingest.config import bundled_model_path
-
-    loaded = {g.name: load_group(g) for g in groups() if g.units and g.name != "lenalidomide"}
-    data = {name: candidates(t) for name, t in loaded.items()}
-    bundled = SentenceTransformer(bundled_model_path(), device="cpu")
-    report = {}
-    for held in args.groups or list(data):
-        pairs = [(q, texts[int(np.flatnonzero(lab)[0])], texts[int(np.flatnonzero(~lab)[0])])
-                 for name, rows in data.items() if name != held for q, texts, lab, _ in rows if (~lab).any()]
-        started = time.perf_counter()
-        model, frozen = fine_tuned(pairs, args.epochs, args.side, args.lr)
-        seconds = time.perf_counter() - started
-        rows = data[held]
-        labels = [lab for _, _, lab, _ in rows]
-        before, after = [], []
-        for q, texts, _, _ in rows:
-            units = bundled.encode(texts, batch_size=64, normalize_embeddings=True)
-            before.append(units @ bundled.encode([q], normalize_embeddings=True)[0])
-            tuned_units = units if frozen is not None else model.encode(texts, batch_size=64, normalize_embeddings=True)
-            after.append(tuned_units @ model.encode([q], normalize_embeddings=True)[0])
-        report[held] = {"questions": len(rows), "training_pairs": len(pairs), "train_seconds": round(seconds),
-                        "bundled_cosine": rank_figures(before, labels), "tuned_cosine": rank_figures(after, labels),
-                        "fitted_unit_model": rank_figures([s for *_, s in rows], labels)}
-        print(held, json.dumps(report[held]), flush=True)
+    config = TuneConfig()
+    started = time.perf_counter()
+    bundled = (BUNDLED_MODEL, bundled_model_path())
+    data = {}
+    for g in (g for g in groups() if g.tunes_encoder):
+        print(f"ranking {g.name} with the bundled model ...", file=sys.stderr, flush=True)
+        data[g.name] = ranked_questions(load_group(g, model=bundled, index_root=BUNDLED_INDEXES))
+    previous = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
+    # a run over some groups keeps the other groups' figures of a run with the same settings
+    kept = previous.get("held_out", {}) if previous.get("config") == asdict(config) else {}
+    report = {"config": asdict(config), "held_out": kept}
+    for held in args.groups if args.groups is not None else list(data):
+        pairs = [p for name, qs in data.items() if name != held for p in training_pairs(qs)]
+        t0 = time.perf_counter()
+        model, delta = tuned(pairs, config)
+        save_delta(delta, delta_path_without(held))
+        report["held_out"][held] = {"training_pairs": len(pairs), "train_seconds": round(time.perf_counter() - t0),
+                                    **held_out_ranking(model, data[held])}
+        print(held, json.dumps(report["held_out"][held]), file=sys.stderr, flush=True)
+    if args.write:
+        pairs = [p for qs in data.values() for p in training_pairs(qs)]
+        _, delta = tuned(pairs, config)
+        save_delta(delta, DELTA_PATH)
+        report["written"] = {"path": str(DELTA_PATH.relative_to(Path(__file__).resolve().parent.parent)),
+                             "training_pairs": len(pairs), "bytes": DELTA_PATH.stat().st_size}
+        print(f"wrote {DELTA_PATH} ({DELTA_PATH.stat().st_size} bytes, {len(pairs)} pairs)", file=sys.stderr)
+    report["seconds"] = round(time.perf_counter() - started, 1)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "finetune.json").write_text(json.dumps({"side": args.side, "epochs": args.epochs, "groups": report},
-                                                  indent=1), encoding="utf-8")
+    REPORT.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -60,14 +60,20 @@ class Group:
     name: str
     corpus: tuple[Path, ...]
     questions: Path
-    units: bool = True  # its references are the label's words (unit labels); else retrieval only
+    units: bool = True  # its answers are units of the label (unit labels); else retrieval only
+    verbatim: bool = True  # its references are the label's own words (lenalidomide's paraphrase)
+
+    @property
+    def tunes_encoder(self) -> bool:
+        """Its (question, answer sentence) pairs train the encoder (bench/finetune.py)."""
+        return self.units and self.verbatim
 
 
 def groups() -> list[Group]:
     spl = SHARED / "labels" / "spl"
     out = [Group(n, (spl / f"{n}.xml",), LABEL_QUESTIONS / f"{n}.jsonl") for n in ("humira", "lipitor", "haloperidol", "cough")]
     out += [Group(n, (spl / f"{n}.xml",), OWN_QUESTIONS / f"{n}.jsonl") for n in ("edecrin", "rogaine")]
-    out.append(Group("lenalidomide", (ROOT / "corpus",), SHARED / "eval" / "lenalidomide-dev.jsonl"))
+    out.append(Group("lenalidomide", (ROOT / "corpus",), SHARED / "eval" / "lenalidomide-dev.jsonl", verbatim=False))
     out.append(Group("tac", (SHARED / "labels" / "tac2017-train",), OWN_QUESTIONS / "tac2017.jsonl"))
     out.append(Group("medquad", (SHARED / "benchmarks" / "medquad-cancergov" / "corpus",),
                      SHARED / "benchmarks" / "medquad-cancergov" / "questions.jsonl", units=False))
@@ -184,16 +190,36 @@ class Loaded:
     cases: list[dict]
 
 
-def load_group(group: Group) -> Loaded:
-    index_dir = OUT / "index" / group.name
-    build_index(IngestConfig(corpus_paths=group.corpus, index_dir=index_dir), progress=False)
-    pipeline = load_pipeline(QAConfig(index_dir=index_dir))
+def group_model(group: Group) -> tuple[str, str]:
+    """(name, path) of the encoder a group is indexed and asked with: the bundled model
+    tuned without this group's questions (bench/finetune.py: cross-fitting, no group is
+    answered by an encoder that saw it), or the product's for a group none trained on."""
+    from ingest.config import BUNDLED_MODEL, bundled_model_path, model_cache_dir, product_model_name, product_model_path
+    from ingest.encoder_delta import DELTA_PATH, delta_digest, tuned_model_path
+
+    delta = OUT / "encoders" / f"without-{group.name}.npz"
+    if delta.exists():
+        return (f"{BUNDLED_MODEL}+{delta_digest(delta)[:16]}",
+                tuned_model_path(bundled_model_path(), model_cache_dir(), delta))
+    if DELTA_PATH.exists() and group.tunes_encoder:
+        raise SystemExit(f"{delta} is missing, and the product encoder was tuned on {group.name}'s questions: "
+                         f"run python -m bench.finetune first")
+    return product_model_name(), product_model_path()
+
+
+def load_group(group: Group, model: tuple[str, str] | None = None, index_root: Path | None = None) -> Loaded:
+    """The group's index (built or reused) and pipeline, with model (name, path) or group_model's."""
+    name, path = model or group_model(group)
+    index_dir = (index_root or OUT / "index") / group.name
+    build_index(IngestConfig(corpus_paths=group.corpus, index_dir=index_dir, model_name=name, model_path=path),
+                progress=False)
+    pipeline = load_pipeline(QAConfig(index_dir=index_dir), model_name=name)
     cases = []
     for line in group.questions.read_text(encoding="utf-8").splitlines():
         if line.strip():
             case = json.loads(line)
             # lenalidomide's references paraphrase the text: judged by their source section
-            case["_verbatim"] = group.name != "lenalidomide"
+            case["_verbatim"] = group.verbatim
             case.setdefault("answerable", True)
             cases.append(case)
     seen, unique = set(), []

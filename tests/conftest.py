@@ -1,4 +1,5 @@
-"""Shared fixtures: the real bundled model, real indexes built in temporary folders."""
+"""Shared fixtures: the real product encoder (bundled MiniLM + shipped delta), real indexes
+built in temporary folders."""
 
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ SEED = SHARED / "seed" / "lenalidomide-monograph.txt"
 
 @pytest.fixture(scope="session")
 def encoder():
-    from ingest.config import bundled_model_path
+    from ingest.config import product_model_path
     from ingest.embedding import Encoder
 
-    return Encoder(bundled_model_path())
+    return Encoder(product_model_path())
 
 
 @pytest.fixture(scope="session")

@@ -98,10 +98,10 @@ def test_cached_rows_decode_to_the_records_they_were_made_from(mini_corpus, tmp_
 
 @pytest.mark.slow
 def test_builds_embed_with_onnx_vectors_equal_to_torch(mini_corpus, tmp_path, encoder):
-    from ingest.config import bundled_model_path
+    from ingest.config import product_model_path
     from ingest.embedding import build_encoder
 
-    onnx = build_encoder(bundled_model_path(), tmp_path / "onnx")
+    onnx = build_encoder(product_model_path(), tmp_path / "onnx")
     assert onnx.batch_tokens and onnx._session.get_session_options().intra_op_num_threads >= 1
     build(mini_corpus, tmp_path / "onnx-index", onnx)
     build(mini_corpus, tmp_path / "torch-index", encoder)

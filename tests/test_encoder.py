@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ingest import embedding
-from ingest.config import bundled_model_path
+from ingest.config import product_model_path
 from ingest.embedding import load_encoder
 
 from .conftest import DEV_SET, ROOT
@@ -31,22 +31,22 @@ def onnx_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def onnx_fp32(onnx_cache):
-    return load_encoder(bundled_model_path(), "onnx", cache_dir=onnx_cache)
+    return load_encoder(product_model_path(), "onnx", cache_dir=onnx_cache)
 
 
 @pytest.fixture(scope="session")
 def onnx_int8(onnx_cache):
-    return load_encoder(bundled_model_path(), "onnx-int8", cache_dir=onnx_cache)
+    return load_encoder(product_model_path(), "onnx-int8", cache_dir=onnx_cache)
 
 
 def test_unknown_backend_names_the_valid_ones():
     with pytest.raises(ValueError, match="'tensorrt' is not one of torch, onnx, onnx-int8"):
-        load_encoder(bundled_model_path(), "tensorrt")
+        load_encoder(product_model_path(), "tensorrt")
 
 
 def test_onnx_backend_needs_a_cache_dir():
     with pytest.raises(ValueError, match="needs cache_dir"):
-        load_encoder(bundled_model_path(), "onnx")
+        load_encoder(product_model_path(), "onnx")
 
 
 @pytest.mark.slow
@@ -84,7 +84,7 @@ def test_second_load_reuses_the_cached_export(onnx_cache, onnx_fp32, onnx_int8, 
 
     monkeypatch.setattr(embedding, "_export_fp32", refuse)
     monkeypatch.setattr(embedding, "_quantize_int8", refuse)
-    again = load_encoder(bundled_model_path(), "onnx-int8", cache_dir=onnx_cache)
+    again = load_encoder(product_model_path(), "onnx-int8", cache_dir=onnx_cache)
     assert again.onnx_path == onnx_int8.onnx_path
     assert {p: p.stat().st_mtime_ns for p in onnx_cache.rglob("*.onnx")} == exported
     assert not list(onnx_cache.rglob("*.tmp"))  # atomic writes leave no temporaries

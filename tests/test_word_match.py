@@ -55,8 +55,9 @@ def test_a_word_the_label_never_uses_reaches_its_nearest_label_words(pipeline):
     # the mechanism at a set cosine; the product's is fitted (qa/data/fitted.json)
     pipeline = pipeline.with_config(neighbour_min_cosine=0.55)
     focus = pipeline.focus_of("Does lenalidomide make you sleepy?")
-    assert ("sleepi", "fatigu") in focus.terms  # the monograph says fatigue, never sleepy
-    assert focus.expanded.endswith("(fatigue)")
+    (sleepy,) = focus.terms  # the monograph says fatigue, never sleepy
+    assert sleepy[0] == "sleepi" and "fatigu" in sleepy[1:]
+    assert focus.expanded.startswith("Does lenalidomide make you sleepy? (") and "fatigue" in focus.expanded
     known = pipeline.focus_of("Does lenalidomide cause fatigue?")
     assert ("fatigu",) in known.terms and "(" not in known.expanded  # known words are left alone
 

@@ -69,7 +69,8 @@ def _reliability_table(summary: dict) -> str:
 
 def _settings(summary: dict) -> str:
     s, t, c = summary["settings"], summary["timings"], summary["counts"]
-    model = Path(str((s.get("manifest") or {}).get("model_path", ""))).parent.name
+    manifest = s.get("manifest") or {}
+    model = (manifest.get("fingerprint") or {}).get("model") or Path(str(manifest.get("model_path", ""))).parent.name
     warn = "<p class='fail'>Interrupted: partial results.</p>" if summary.get("interrupted") else ""
     return (f"{warn}<p class='small'>mode <b>{escape(s['mode'])}</b>, k={s['k']}, index <code>{escape(s['index_dir'])}"
             f"</code> (model {escape(model)}), abstain threshold "
