@@ -73,12 +73,12 @@ def run(quick: bool, ingest_docs: int) -> dict:
     result["ingest"] = measure_ingest(ingest_docs, medquad)
     say("build throughput: the 101 TAC labels against sentence-transformers encoding their sentences")
     result["build"] = build_bench.measure(build_bench.LABELS, 0 if quick else 2000)
-    from ingest.config import bundled_model_path
+    from ingest.config import product_model_path
     from qa import QAConfig
 
     result["default_encoder"] = QAConfig().encoder
     say("ONNX export on first use")
-    result["export_s"] = first_use_export(bundled_model_path(), OUT / "onnx-first-use")
+    result["export_s"] = first_use_export(product_model_path(), OUT / "onnx-first-use")
     dev = warm.read_questions(DEV_SET)
     mq = warm.read_questions(MEDQUAD / "questions.jsonl")
     say("warm latency: lenalidomide dev set, one process per system")
@@ -95,7 +95,7 @@ def run(quick: bool, ingest_docs: int) -> dict:
     result["medquad_quality"] = warm.retrieval_quality(mq, answers)
     del systems, answers
     say("encoders alone: threads 1 and 2")
-    result["encoders"] = warm.encoder_rates(bundled_model_path(), medquad / "onnx", [q.text for q in mq])
+    result["encoders"] = warm.encoder_rates(product_model_path(), medquad / "onnx", [q.text for q in mq])
     result["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     return result
 

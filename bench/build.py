@@ -137,10 +137,10 @@ def _child(argv: list[str]) -> int:
         model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
         print(json.dumps({"encode_s": round(time.perf_counter() - t0, 2), "texts": len(texts)}))
     elif kind == "_export":
-        from ingest.config import bundled_model_path
+        from ingest.config import product_model_path
         from ingest.embedding import exported_model
 
-        exported_model(bundled_model_path(), Path(rest[0]), quantized=False)
+        exported_model(product_model_path(), Path(rest[0]), quantized=False)
     elif kind == "_random_build":
         from ingest import IngestConfig, build_index
 

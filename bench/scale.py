@@ -223,7 +223,7 @@ def disk_mb(path: Path) -> float:
 
 def embedding_rate(corpus: Path, n_sentences: int = 1000, n_chunks: int = 250) -> dict:
     """MiniLM texts per second on this library's sentences and chunk-sized texts."""
-    from ingest.config import bundled_model_path
+    from ingest.config import product_model_path
     from ingest.embedding import Encoder
     from ingest.sentences import split_sentences
 
@@ -231,7 +231,7 @@ def embedding_rate(corpus: Path, n_sentences: int = 1000, n_chunks: int = 250) -
     for path in sorted(corpus.rglob("*.md"))[:200]:
         text = path.read_text(encoding="utf-8")
         texts += [text[s:e] for s, e in split_sentences(text)]
-    encoder = Encoder(bundled_model_path())
+    encoder = Encoder(product_model_path())
     encoder.encode(texts[:64])
     rates = {}
     for kind, batch in (("sentences", texts[:n_sentences]),
