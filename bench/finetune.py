@@ -36,10 +36,10 @@ import numpy as np
 from ingest.config import BUNDLED_MODEL, bundled_model_path
 from ingest.encoder_delta import DELTA_PATH, adapted_names
 
-from .fit import OUT, Loaded, groups, load_group, unit_is_answer
+from .fit import OUT, Loaded, groups, load_group, model_index_root, unit_is_answer
 
 ENCODERS = OUT / "encoders"
-BUNDLED_INDEXES = OUT / "index-bundled"
+BUNDLED_INDEXES = model_index_root(BUNDLED_MODEL)
 REPORT = OUT / "finetune.json"
 
 

@@ -210,6 +210,11 @@ def group_model(group: Group) -> tuple[str, str]:
     return product_model_name(), product_model_path()
 
 
+def model_index_root(model_name: str) -> Path:
+    """Where groups' indexes built with one named model (not group_model's) live."""
+    return OUT / f"index-{model_name}"
+
+
 def load_group(group: Group, model: tuple[str, str] | None = None, index_root: Path | None = None) -> Loaded:
     """The group's index (built or reused) and pipeline, with model (name, path) or group_model's."""
     name, path = model or group_model(group)
@@ -525,9 +530,11 @@ def held_out(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]]) -> d
     return out
 
 
-def held_out_for(names: list[str]) -> dict:
-    """Leave-one-group-out figures over the named groups only (tests use the small labels)."""
-    loaded = [load_group(g) for g in groups() if g.name in names]
+def held_out_for(names: list[str], model: tuple[str, str] | None = None) -> dict:
+    """Leave-one-group-out figures over the named groups only (tests use the small labels),
+    with model (name, path) for every group, or group_model's."""
+    loaded = [load_group(g, model=model, index_root=None if model is None else model_index_root(model[0]))
+              for g in groups() if g.name in names]
     return held_out(loaded, inputs_by_cosine(loaded))
 
 

@@ -15,8 +15,11 @@ import pytest
 @pytest.mark.slow
 def test_leave_one_label_out_on_the_small_labels():
     from bench.fit import held_out_for
+    from ingest.config import BUNDLED_MODEL, bundled_model_path
 
-    report = held_out_for(["cough", "haloperidol", "edecrin", "rogaine"])
+    # The fitting procedure over the bundled model, which saw no group's questions (the
+    # tuned encoders of bench.fit take bench.finetune's ~20 minutes to train).
+    report = held_out_for(["cough", "haloperidol", "edecrin", "rogaine"], model=(BUNDLED_MODEL, bundled_model_path()))
     right = [r["answered_with_reference"] for r in report.values()]
     abstained = [r["unanswerable_abstained"] for r in report.values()]
     assert sum(right) / len(right) >= 0.5, report  # 0.72 measured (haloperidol 0.74, cough 0.76, edecrin 0.54, rogaine 0.85)
