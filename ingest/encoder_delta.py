@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -54,23 +56,33 @@ def delta_digest(delta_path: Path) -> str:
 
 def tuned_model_path(base_path: str, cache_dir: Path, delta_path: Path = DELTA_PATH) -> str:
     """A model folder holding base_path's files with the delta merged into its weights:
-    cache_dir/tuned-<delta sha256[:16]>/, written on first use (atomically: a folder
-    renamed into place), reused after."""
+    cache_dir/tuned-<delta sha256[:16]>/, written on first use (atomically: a folder of
+    this process's, renamed into place; nothing left behind on failure), reused after."""
     from safetensors.numpy import load_file, save_file
 
     target = Path(cache_dir) / f"tuned-{delta_digest(delta_path)[:16]}"
     if (target / "model.safetensors").exists():
         return str(target)
     base = Path(base_path)
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(base, tmp, ignore=shutil.ignore_patterns("*.safetensors", "*.bin", "*.onnx", "README.md"))
-    weights = load_file(str(base / "model.safetensors"))
-    with np.load(delta_path) as delta:
-        save_file(merged_weights(weights, dict(delta)), str(tmp / "model.safetensors"))
-    (tmp / "rxcite_delta.json").write_text(json.dumps({"base": str(base), "delta": str(delta_path)}), encoding="utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        tmp.rename(target)
-    except OSError:  # another process merged it first
+        shutil.copytree(base, tmp, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("*.safetensors", "*.bin", "*.onnx", "README.md"))
+        weights = load_file(str(base / "model.safetensors"))
+        try:
+            with np.load(delta_path) as delta:
+                merged = merged_weights(weights, dict(delta))
+        except (OSError, ValueError, zipfile.BadZipFile) as err:
+            raise ValueError(f"encoder delta {delta_path} is unreadable or does not fit {base}: {err}") from err
+        save_file(merged, str(tmp / "model.safetensors"))
+        (tmp / "rxcite_delta.json").write_text(json.dumps({"base": str(base), "delta": str(delta_path)}),
+                                               encoding="utf-8")
+        try:
+            tmp.rename(target)
+        except OSError:  # another process merged it first
+            if not (target / "model.safetensors").exists():
+                raise
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return str(target)

@@ -76,3 +76,11 @@ def test_an_index_of_the_bundled_model_is_stale(tmp_path):
     assert any(product_model_name() in r for r in stale_reasons(current))
     with pytest.raises(IncompatibleIndexError, match="rebuild"):
         load_pipeline(QAConfig(index_dir=tmp_path / "index"))
+
+
+def test_a_broken_delta_file_is_named_and_leaves_nothing_behind(tmp_path):
+    broken = tmp_path / "delta.npz"
+    broken.write_bytes(b"not a zip file")
+    with pytest.raises(ValueError, match="delta.npz is unreadable"):
+        tuned_model_path(bundled_model_path(), tmp_path / "cache", broken)
+    assert list((tmp_path / "cache").iterdir()) == []
