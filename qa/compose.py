@@ -229,6 +229,10 @@ def score_units(qvec: np.ndarray, focus: QuestionFocus, hits: list[Hit], corpus:
     return with_shares(scored)
 
 
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig) -> list[ScoredUnit]:
     """The best quotable unit (not a table's header row, not a bare cross-reference, not a
     heading that only points to another section), the item its lead-in introduces, then the
@@ -244,11 +248,17 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
     if best.features["lead_in"] and best.row + 1 in by_row and corpus.same_section(best.row, best.row + 1):
         chosen[best.row + 1] = by_row[best.row + 1]  # "Do not use:" needs the item it introduces
     doc_id = corpus.sentences[best.row].doc_id
+    # A label repeats itself (the Boxed Warning's sentence again under Warnings): a unit
+    # whose words are already quoted adds nothing.
+    said = {_plain(corpus.sentences[r].text) for r in chosen}
     for unit in quotable[1:]:
         if len(chosen) >= config.max_answer_units or unit.share < config.adjacent_threshold:
             break
-        if corpus.sentences[unit.row].doc_id == doc_id:  # one label answers: another's would speak for another drug
+        text = _plain(corpus.sentences[unit.row].text)
+        if corpus.sentences[unit.row].doc_id == doc_id and text not in said:
+            # one label answers: another's would speak for another drug
             chosen[unit.row] = unit
+            said.add(text)
     # A list item that is a fragment ("bruised") is quoted after its lead-in ("Do not inject
     # HUMIRA into skin that is:"), beyond the cap: the item alone says nothing.
     for unit in list(chosen.values()):

@@ -98,6 +98,15 @@ def test_units_join_while_their_share_reaches_the_threshold():
     assert quoted(two, view) == ["Take it with water.", "adults | 10 mg daily"]
 
 
+def test_a_sentence_the_label_repeats_is_quoted_once():
+    lines = ["Take it with water.", "Age | Dose", "adults | 10 mg daily", "Take  it with water."]
+    text = "Label\n\nDosage\n\n" + "\n\n".join(lines) + "\n\n"
+    view = corpus({"Take it with water.": [1, 0, 0], "Take  it with water.": [1, 0, 0],
+                   "adults | 10 mg daily": [0.99, 0.1, 0]}, text, lines)
+    answer = compose_answer(FOCUS, QVEC, HITS, view, replace(config(), adjacent_threshold=0.1, max_answer_units=2))
+    assert quoted(answer, view) == ["Take it with water.", "adults | 10 mg daily"]
+
+
 def test_low_confidence_abstains_and_says_why():
     view = corpus({"Take it with water.": [1, 0, 0]})
     result = compose_answer(FOCUS, QVEC, HITS, view, config(bias=-5.0))
