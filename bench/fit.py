@@ -197,13 +197,18 @@ def group_model(group: Group) -> tuple[str, str]:
     """(name, path) of the encoder a group is indexed and asked with: the bundled model
     tuned without this group's questions (bench/finetune.py: cross-fitting, no group is
     answered by an encoder that saw it), or the product's for a group none trained on."""
-    from ingest.config import BUNDLED_MODEL, bundled_model_path, model_cache_dir, product_model_name, product_model_path
-    from ingest.encoder_delta import DELTA_PATH, delta_digest, tuned_model_path
+    from ingest.config import (
+        bundled_model_path,
+        model_cache_dir,
+        product_model_name,
+        product_model_path,
+        tuned_model_name,
+    )
+    from ingest.encoder_delta import DELTA_PATH, tuned_model_path
 
     delta = OUT / "encoders" / f"without-{group.name}.npz"
     if delta.exists():
-        return (f"{BUNDLED_MODEL}+{delta_digest(delta)[:16]}",
-                tuned_model_path(bundled_model_path(), model_cache_dir(), delta))
+        return tuned_model_name(delta), tuned_model_path(bundled_model_path(), model_cache_dir(), delta)
     if DELTA_PATH.exists() and group.tunes_encoder:
         raise SystemExit(f"{delta} is missing, and the product encoder was tuned on {group.name}'s questions: "
                          f"run python -m bench.finetune first")

@@ -41,13 +41,20 @@ def model_cache_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"rxcite-{os.getuid()}"
 
 
+def tuned_model_name(delta_path: Path) -> str:
+    """The bundled MiniLM tuned by a delta, named with the delta's digest (an index built
+    with another delta is stale)."""
+    from .encoder_delta import delta_digest
+
+    return f"{BUNDLED_MODEL}+{delta_digest(delta_path)[:16]}"
+
+
 def product_model_name() -> str:
     """Name of the encoder indexes are built with by default: the bundled MiniLM tuned by
-    the shipped delta, named with the delta's digest (an index built with another delta is
-    stale), or the bundled model itself when no delta ships."""
-    from .encoder_delta import DELTA_PATH, delta_digest
+    the shipped delta, or the bundled model itself when no delta ships."""
+    from .encoder_delta import DELTA_PATH
 
-    return f"{BUNDLED_MODEL}+{delta_digest(DELTA_PATH)[:16]}" if DELTA_PATH.exists() else BUNDLED_MODEL
+    return tuned_model_name(DELTA_PATH) if DELTA_PATH.exists() else BUNDLED_MODEL
 
 
 def product_model_path() -> str:

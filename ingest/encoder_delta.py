@@ -10,6 +10,7 @@ Pure merge in `merged_weights`; file I/O in `tuned_model_path`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -51,7 +52,14 @@ def merged_weights(base: dict[str, np.ndarray], delta: dict[str, np.ndarray]) ->
 
 
 def delta_digest(delta_path: Path) -> str:
-    return hashlib.sha256(delta_path.read_bytes()).hexdigest()
+    """SHA-256 of the delta file (every index fingerprint names it: read once while unchanged)."""
+    stat = delta_path.stat()
+    return _digest(str(delta_path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def tuned_model_path(base_path: str, cache_dir: Path, delta_path: Path = DELTA_PATH) -> str:
