@@ -9,7 +9,7 @@ holding it (the hard negative), both from an index built with the bundled model.
 data and the bundled model decide these pairs, so the procedure re-runs to the same
 pairs. Loss: a contrastive softmax over the batch's sentences (sentence-transformers'
 MultipleNegativesRankingLoss). The network gains a low-rank adapter on each linear layer
-(TuneConfig.rank) and only the adapters train: the result ships as a ~0.6 MB delta
+(TuneConfig.rank) and only the adapters train: the result ships as a ~0.7 MB delta
 (ingest/encoder_delta.py), not a second model.
 
 Leave one group out: for each of those groups, an encoder is tuned on the others

@@ -2,7 +2,7 @@
 
 `bench/finetune.py` fine-tunes MiniLM on public (question, answer sentence) pairs with a
 low-rank adapter (LoRA: each linear layer of the transformer gains W + B @ A, rank r) and
-writes only A and B, ~0.6 MB of float16 (`ingest/data/encoder_delta.npz`), not a second
+writes only A and B, ~0.7 MB of float16 (`ingest/data/encoder_delta.npz`), not a second
 90 MB model. Here the delta is merged into the bundled weights once, into a model folder
 in a cache directory that both backends (torch, ONNX) load like the bundled one.
 Pure merge in `merged_weights`; file I/O in `tuned_model_path`.
