@@ -36,9 +36,8 @@ import numpy as np
 from ingest.config import BUNDLED_MODEL, bundled_model_path
 from ingest.encoder_delta import DELTA_PATH, adapted_names
 
-from .fit import OUT, Loaded, groups, load_group, model_index_root, unit_is_answer
+from .fit import OUT, Loaded, delta_path_without, groups, load_group, model_index_root, unit_is_answer
 
-ENCODERS = OUT / "encoders"
 BUNDLED_INDEXES = model_index_root(BUNDLED_MODEL)
 REPORT = OUT / "finetune.json"
 
@@ -54,10 +53,6 @@ class TuneConfig:
     seed: int = 0
 
 
-def delta_path_without(group: str) -> Path:
-    return ENCODERS / f"without-{group}.npz"
-
-
 # ---------- training pairs ----------
 
 @dataclass
@@ -69,20 +64,22 @@ class Ranked:
     bundled: np.ndarray  # bundled-model cosine with the question
 
 
-def label_rows(loaded: Loaded, case: dict) -> np.ndarray:
+def label_rows(doc_rows: dict[str, list[int]], case: dict) -> np.ndarray:
     """Sentence rows of the label(s) the case's sources name (all rows when it names none)."""
-    docs = {s.partition("#")[0] for s in case.get("sources") or ()}
-    sentences = loaded.pipeline.index.sentences
-    return np.array([i for i, s in enumerate(sentences) if not docs or s.doc_id in docs], dtype=np.int64)
+    docs = {s.partition("#")[0] for s in case.get("sources") or ()} or set(doc_rows)
+    return np.array(sorted(r for d in docs for r in doc_rows.get(d, ())), dtype=np.int64)
 
 
 def ranked_questions(loaded: Loaded) -> list[Ranked]:
     p = loaded.pipeline
+    doc_rows: dict[str, list[int]] = {}
+    for i, s in enumerate(p.index.sentences):
+        doc_rows.setdefault(s.doc_id, []).append(i)
     cases = [c for c in loaded.cases if c["answerable"] and c.get("answer") and c["_verbatim"]]
     qvecs = p.encoder.encode([c["question"] for c in cases], batch_size=64)
     out = []
     for case, qvec in zip(cases, qvecs, strict=True):
-        rows = label_rows(loaded, case)
+        rows = label_rows(doc_rows, case)
         texts = [p.index.sentences[r].text for r in rows]
         labels = np.array([unit_is_answer(t, case["answer"]) for t in texts], dtype=bool)
         if labels.any() and (~labels).any():

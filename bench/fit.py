@@ -193,6 +193,11 @@ class Loaded:
     cases: list[dict]
 
 
+def delta_path_without(group: str) -> Path:
+    """Where bench/finetune.py keeps the encoder delta tuned without this group's questions."""
+    return OUT / "encoders" / f"without-{group}.npz"
+
+
 def group_model(group: Group) -> tuple[str, str]:
     """(name, path) of the encoder a group is indexed and asked with: the bundled model
     tuned without this group's questions (bench/finetune.py: cross-fitting, no group is
@@ -206,7 +211,7 @@ def group_model(group: Group) -> tuple[str, str]:
     )
     from ingest.encoder_delta import DELTA_PATH, tuned_model_path
 
-    delta = OUT / "encoders" / f"without-{group.name}.npz"
+    delta = delta_path_without(group.name)
     if delta.exists():
         return tuned_model_name(delta), tuned_model_path(bundled_model_path(), model_cache_dir(), delta)
     if DELTA_PATH.exists() and group.tunes_encoder:
