@@ -8,7 +8,12 @@ the bundled model's cosine (the positive), and the sentence that ranks first wit
 holding it (the hard negative), both from an index built with the bundled model. Only the
 data and the bundled model decide these pairs, so the procedure re-runs to the same
 pairs. Loss: a contrastive softmax over the batch's sentences (sentence-transformers'
-MultipleNegativesRankingLoss). The network gains a low-rank adapter on each linear layer
+MultipleNegativesRankingLoss) plus one "no answer" candidate, a learned cosine level.
+Every unanswerable question of those groups, with its label's sentences the bundled model
+ranks first (TuneConfig.abstain_candidates), is trained to prefer "no answer": the
+cosine of a question's best sentence then says whether the label answers it, not only
+what it is about, and the confidence model (bench/fit.py) reads it from best_cos and
+top_dense. Only the cosines ship; the learned level is not needed at run time. The network gains a low-rank adapter on each linear layer
 (TuneConfig.rank) and only the adapters train: the result ships as a ~0.7 MB delta
 (ingest/encoder_delta.py), not a second model.
 
@@ -50,6 +55,9 @@ class TuneConfig:
     epochs: int = 3
     batch: int = 16
     temperature: float = 20.0  # logit scale of the contrastive loss (sentence-transformers' default)
+    abstain_candidates: int = 4  # an unanswerable question's label sentences it must rank below "no answer"
+    abstain_weight: float = 1.0  # their loss against the answerable pairs'
+    no_answer_cosine: float = 0.5  # where the learned "no answer" level starts
     seed: int = 0
 
 
@@ -64,28 +72,41 @@ class Ranked:
     bundled: np.ndarray  # bundled-model cosine with the question
 
 
+@dataclass
+class Unanswerable:
+    """One unanswerable question over its label's sentences."""
+    question: str
+    texts: list[str]
+    bundled: np.ndarray
+
+
 def label_rows(doc_rows: dict[str, list[int]], case: dict) -> np.ndarray:
     """Sentence rows of the label(s) the case's sources name (all rows when it names none)."""
     docs = {s.partition("#")[0] for s in case.get("sources") or ()} or set(doc_rows)
     return np.array(sorted(r for d in docs for r in doc_rows.get(d, ())), dtype=np.int64)
 
 
-def ranked_questions(loaded: Loaded) -> list[Ranked]:
+def ranked_questions(loaded: Loaded) -> tuple[list[Ranked], list[Unanswerable]]:
+    """The group's answerable questions with an answer sentence, and its unanswerable ones."""
     p = loaded.pipeline
     doc_rows: dict[str, list[int]] = {}
     for i, s in enumerate(p.index.sentences):
         doc_rows.setdefault(s.doc_id, []).append(i)
-    cases = [c for c in loaded.cases if c["answerable"] and c.get("answer") and c["_verbatim"]]
+    cases = [c for c in loaded.cases if (c["answerable"] and c.get("answer") and c["_verbatim"])
+             or not c["answerable"]]
     qvecs = p.encoder.encode([c["question"] for c in cases], batch_size=64)
-    out = []
+    answerable, unanswerable = [], []
     for case, qvec in zip(cases, qvecs, strict=True):
         rows = label_rows(doc_rows, case)
         texts = [p.index.sentences[r].text for r in rows]
+        cosines = np.asarray(p.corpus.sentence_vectors[rows], dtype=np.float32) @ qvec
+        if not case["answerable"]:
+            unanswerable.append(Unanswerable(case["question"], texts, cosines))
+            continue
         labels = np.array([unit_is_answer(t, case["answer"]) for t in texts], dtype=bool)
         if labels.any() and (~labels).any():
-            cosines = np.asarray(p.corpus.sentence_vectors[rows], dtype=np.float32) @ qvec
-            out.append(Ranked(case["question"], texts, labels, cosines))
-    return out
+            answerable.append(Ranked(case["question"], texts, labels, cosines))
+    return answerable, unanswerable
 
 
 def training_pairs(questions: list[Ranked]) -> list[tuple[str, str, str]]:
@@ -97,6 +118,12 @@ def training_pairs(questions: list[Ranked]) -> list[tuple[str, str, str]]:
         neg = next(i for i in order if not r.labels[i])
         out.append((r.question, r.texts[pos], r.texts[neg]))
     return out
+
+
+def abstention_sets(questions: list[Unanswerable], k: int) -> list[tuple[str, list[str]]]:
+    """(question, its label's k sentences the bundled model ranks first) per unanswerable question."""
+    return [(u.question, [u.texts[i] for i in np.argsort(-u.bundled, kind="stable")[:k]])
+            for u in questions if len(u.texts) >= k]
 
 
 # ---------- the adapters ----------
@@ -139,8 +166,10 @@ def adapter_delta(adapters: dict) -> dict[str, np.ndarray]:
     return out
 
 
-def tuned(pairs: list[tuple[str, str, str]], config: TuneConfig):
-    """(the bundled model with trained adapters, their delta)."""
+def tuned(pairs: list[tuple[str, str, str]], abstentions: list[tuple[str, list[str]]], config: TuneConfig):
+    """(the bundled model with trained adapters, their delta). Each batch of answerable pairs
+    takes an even share of the unanswerable questions; both softmaxes hold a "no answer"
+    candidate, a learned cosine level."""
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -148,20 +177,33 @@ def tuned(pairs: list[tuple[str, str, str]], config: TuneConfig):
     torch.manual_seed(config.seed)
     model = SentenceTransformer(bundled_model_path(), device="cpu")
     adapters = with_adapters(model, config)
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=config.lr)
+    no_answer = torch.nn.Parameter(torch.tensor(config.no_answer_cosine))
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad] + [no_answer], lr=config.lr)
+    k = config.abstain_candidates
 
     def embed(texts):
         return torch.nn.functional.normalize(model(model.preprocess(texts))["sentence_embedding"], dim=-1)
 
     model.train()
-    pairs = list(pairs)
+    pairs, abstentions = list(pairs), list(abstentions)
+    per_batch = math.ceil(len(abstentions) / math.ceil(len(pairs) / config.batch))
     for _ in range(config.epochs):
         random.shuffle(pairs)
-        for lo in range(0, len(pairs), config.batch):
+        random.shuffle(abstentions)
+        for n, lo in enumerate(range(0, len(pairs), config.batch)):
             batch = pairs[lo: lo + config.batch]
             q = embed([b[0] for b in batch])
             d = embed([b[1] for b in batch] + [b[2] for b in batch])
-            loss = torch.nn.functional.cross_entropy(q @ d.T * config.temperature, torch.arange(len(batch)))
+            logits = torch.cat([q @ d.T, no_answer.expand(len(batch), 1)], dim=1) * config.temperature
+            loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(batch)))
+            unanswered = abstentions[n * per_batch: (n + 1) * per_batch]
+            if unanswered:
+                u = embed([a[0] for a in unanswered])
+                s = embed([t for a in unanswered for t in a[1]]).view(len(unanswered), k, -1)
+                logits = torch.cat([torch.einsum("ud,ukd->uk", u, s), no_answer.expand(len(unanswered), 1)],
+                                   dim=1) * config.temperature
+                loss = loss + config.abstain_weight * torch.nn.functional.cross_entropy(
+                    logits, torch.full((len(unanswered),), k))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -177,14 +219,33 @@ def rank_figures(scores: list[np.ndarray], labels: list[np.ndarray]) -> dict:
             "top2": round(float(np.mean([r < 2 for r in ranks])), 3)}
 
 
-def held_out_ranking(model, questions: list[Ranked]) -> dict:
-    texts = list(dict.fromkeys(t for r in questions for t in r.texts))  # a label's sentences, once
+def separation(answerable: list[float], unanswerable: list[float]) -> float | None:
+    """Area under the ROC curve: how often an answerable question's best cosine is above an
+    unanswerable one's (ties count half)."""
+    if not answerable or not unanswerable:
+        return None
+    a, u = np.array(answerable)[:, None], np.array(unanswerable)[None]
+    return round(float((a > u).mean() + 0.5 * (a == u).mean()), 3)
+
+
+def held_out_ranking(model, questions: list[Ranked], unanswerable: list[Unanswerable]) -> dict:
+    """Ranking figures of the held-out answerable questions, and how well the best sentence's
+    cosine tells them from the unanswerable ones; bundled vs tuned."""
+    every = [*questions, *unanswerable]
+    texts = list(dict.fromkeys(t for r in every for t in r.texts))  # a label's sentences, once
     vectors = dict(zip(texts, model.encode(texts, batch_size=64, normalize_embeddings=True), strict=True))
-    qvecs = model.encode([r.question for r in questions], batch_size=64, normalize_embeddings=True)
-    tuned_scores = [np.array([vectors[t] for t in r.texts]) @ q for r, q in zip(questions, qvecs, strict=True)]
+    qvecs = model.encode([r.question for r in every], batch_size=64, normalize_embeddings=True)
+    tuned_scores = [np.array([vectors[t] for t in r.texts]) @ q for r, q in zip(every, qvecs, strict=True)]
     labels = [r.labels for r in questions]
-    return {"questions": len(questions), "bundled": rank_figures([r.bundled for r in questions], labels),
-            "tuned": rank_figures(tuned_scores, labels)}
+    n = len(questions)
+
+    def figures(scores: list[np.ndarray]) -> dict:
+        return {**rank_figures(scores[:n], labels),
+                "answerability_auc": separation([float(s.max()) for s in scores[:n]],
+                                                [float(s.max()) for s in scores[n:]])}
+
+    return {"questions": n, "unanswerable": len(unanswerable),
+            "bundled": figures([r.bundled for r in every]), "tuned": figures(tuned_scores)}
 
 
 def save_delta(delta: dict[str, np.ndarray], target: Path) -> None:
@@ -210,20 +271,24 @@ def main(argv: list[str] | None = None) -> int:
     # a run over some groups keeps the other groups' figures of a run with the same settings
     kept = previous.get("held_out", {}) if previous.get("config") == asdict(config) else {}
     report = {"config": asdict(config), "held_out": kept}
+    k = config.abstain_candidates
     for held in args.groups if args.groups is not None else list(data):
-        pairs = [p for name, qs in data.items() if name != held for p in training_pairs(qs)]
+        pairs = [p for name, (qs, _) in data.items() if name != held for p in training_pairs(qs)]
+        abstentions = [a for name, (_, us) in data.items() if name != held for a in abstention_sets(us, k)]
         t0 = time.perf_counter()
-        model, delta = tuned(pairs, config)
+        model, delta = tuned(pairs, abstentions, config)
         save_delta(delta, delta_path_without(held))
-        report["held_out"][held] = {"training_pairs": len(pairs), "train_seconds": round(time.perf_counter() - t0),
-                                    **held_out_ranking(model, data[held])}
+        report["held_out"][held] = {"training_pairs": len(pairs), "training_unanswerable": len(abstentions),
+                                    "train_seconds": round(time.perf_counter() - t0),
+                                    **held_out_ranking(model, *data[held])}
         print(held, json.dumps(report["held_out"][held]), file=sys.stderr, flush=True)
     if args.write:
-        pairs = [p for qs in data.values() for p in training_pairs(qs)]
-        _, delta = tuned(pairs, config)
+        pairs = [p for qs, _ in data.values() for p in training_pairs(qs)]
+        abstentions = [a for _, us in data.values() for a in abstention_sets(us, k)]
+        _, delta = tuned(pairs, abstentions, config)
         save_delta(delta, DELTA_PATH)
         report["written"] = {"path": str(DELTA_PATH.relative_to(Path(__file__).resolve().parent.parent)),
-                             "training_pairs": len(pairs), "bytes": DELTA_PATH.stat().st_size}
+                             "training_pairs": len(pairs), "training_unanswerable": len(abstentions), "bytes": DELTA_PATH.stat().st_size}
         print(f"wrote {DELTA_PATH} ({DELTA_PATH.stat().st_size} bytes, {len(pairs)} pairs)", file=sys.stderr)
     report["seconds"] = round(time.perf_counter() - started, 1)
     OUT.mkdir(parents=True, exist_ok=True)

@@ -141,7 +141,8 @@ def test_evaluate_tab_shows_summary_and_downloads(web_app, page):
     page.goto(web_app.url)
     page.get_by_role("tab", name="Evaluate").click()
     page.locator("#eval-file input[type=file]").set_input_files(str(WEB_DATA / "eval-small.jsonl"))
-    expect(page.locator("#eval-file")).to_contain_text("eval-small.jsonl")
+    # the upload round-trips through the server: slow on a loaded machine
+    expect(page.locator("#eval-file")).to_contain_text("eval-small.jsonl", timeout=30_000)
     page.locator("#eval-run").click()
     summary = page.locator("#eval-summary .eval-summary")
     expect(summary).to_contain_text("questions evaluated", timeout=60_000)

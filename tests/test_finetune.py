@@ -10,3 +10,19 @@ def test_finetune_rank_figures_read_the_first_answer_unit():
     labels = [np.array([False, True, False]), np.array([False, True, True])]
     # first question: the answer unit ranks third (1/3); second: first (1/1)
     assert rank_figures(scores, labels) == {"mrr": round((1 / 3 + 1) / 2, 3), "top2": 0.5}
+
+
+def test_separation_counts_answerable_above_unanswerable():
+    from bench.finetune import separation
+
+    # 0.9 beats both unanswerable; 0.4 beats 0.3 and ties 0.4 (half)
+    assert separation([0.9, 0.4], [0.3, 0.4]) == round((2 + 1.5) / 4, 3)
+    assert separation([0.9], []) is None
+
+
+def test_abstention_sets_take_the_bundled_models_first_sentences():
+    from bench.finetune import Unanswerable, abstention_sets
+
+    u = Unanswerable("How much does it cost?", ["a", "b", "c"], np.array([0.2, 0.9, 0.5]))
+    assert abstention_sets([u], 2) == [("How much does it cost?", ["b", "c"])]
+    assert abstention_sets([u], 4) == []  # a label too short to offer k sentences
