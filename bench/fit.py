@@ -523,13 +523,14 @@ def fit_with_neighbours(train: list[Loaded], by_cosine: dict[float, dict[str, li
     return {**fit_all(train, by_cosine[cosine]), "neighbour_min_cosine": cosine}
 
 
-def held_out(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]]) -> dict:
-    """Per group: fit on the other groups, answer this group's questions with those values."""
+def held_out(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]], answers: Path) -> dict:
+    """Per group: fit on the other groups, answer this group's questions with those values
+    (answers/<group>/: the run's results.jsonl, summary and report)."""
     out = {}
     for held in loaded:
         train = [t for t in loaded if t is not held]
         fitted = fit_with_neighbours(train, by_cosine)
-        result = evaluate_group(held, fitted, OUT / "held-out" / held.group.name)
+        result = evaluate_group(held, fitted, answers / held.group.name)
         if held.group.units:
             result.update(unit_headroom(held, by_cosine[fitted["neighbour_min_cosine"]][held.group.name], fitted))
         result["thresholds"] = {"abstain": round(fitted["abstain_threshold"], 3),
@@ -542,10 +543,11 @@ def held_out(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]]) -> d
 
 def held_out_for(names: list[str], model: tuple[str, str] | None = None) -> dict:
     """Leave-one-group-out figures over the named groups only (tests use the small labels),
-    with model (name, path) for every group, or group_model's."""
+    with model (name, path) for every group, or group_model's. Its answers go to
+    bench/out/fit/held-out-partial/, never over the full fit's."""
     loaded = [load_group(g, model=model, index_root=None if model is None else model_index_root(model[0]))
               for g in groups() if g.name in names]
-    return held_out(loaded, inputs_by_cosine(loaded))
+    return held_out(loaded, inputs_by_cosine(loaded), OUT / "held-out-partial")
 
 
 FIT_MD = ROOT / "bench" / "FIT.md"
@@ -619,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     by_cosine = inputs_by_cosine(loaded)
     report: dict = {"groups": {}, "held_out": {}}
     if not args.no_holdout:
-        report["held_out"] = held_out(loaded, by_cosine)
+        report["held_out"] = held_out(loaded, by_cosine, OUT / "held-out")
     if args.write:
         fitted = fit_with_neighbours(loaded, by_cosine)
         data = {"procedure": "python -m bench.fit --write (bench/fit.py); held-out figures in bench/FIT.md",
