@@ -80,9 +80,11 @@ class Unanswerable:
     bundled: np.ndarray
 
 
-def label_rows(doc_rows: dict[str, list[int]], case: dict) -> np.ndarray:
-    """Sentence rows of the label(s) the case's sources name (all rows when it names none)."""
-    docs = {s.partition("#")[0] for s in case.get("sources") or ()} or set(doc_rows)
+def label_rows(doc_rows: dict[str, list[int]], case: dict, named: frozenset[str] | None) -> np.ndarray:
+    """Sentence rows of the label(s) the case's sources name; without sources (an
+    unanswerable question), of the labels of the drugs the question names (named, as the
+    pipeline routes it); else all rows."""
+    docs = {s.partition("#")[0] for s in case.get("sources") or ()} or set(named or ()) or set(doc_rows)
     return np.array(sorted(r for d in docs for r in doc_rows.get(d, ())), dtype=np.int64)
 
 
@@ -97,7 +99,7 @@ def ranked_questions(loaded: Loaded) -> tuple[list[Ranked], list[Unanswerable]]:
     qvecs = p.encoder.encode([c["question"] for c in cases], batch_size=64)
     answerable, unanswerable = [], []
     for case, qvec in zip(cases, qvecs, strict=True):
-        rows = label_rows(doc_rows, case)
+        rows = label_rows(doc_rows, case, p.focus_of(case["question"]).drug_docs)
         texts = [p.index.sentences[r].text for r in rows]
         cosines = np.asarray(p.corpus.sentence_vectors[rows], dtype=np.float32) @ qvec
         if not case["answerable"]:

@@ -26,3 +26,13 @@ def test_abstention_sets_take_the_bundled_models_first_sentences():
     u = Unanswerable("How much does it cost?", ["a", "b", "c"], np.array([0.2, 0.9, 0.5]))
     assert abstention_sets([u], 2) == [("How much does it cost?", ["b", "c"])]
     assert abstention_sets([u], 4) == []  # a label too short to offer k sentences
+
+
+def test_label_rows_take_the_sources_then_the_named_drugs_label():
+    from bench.finetune import label_rows
+
+    rows = {"adcetris": [0, 1], "eliquis": [2, 3, 4]}
+    assert label_rows(rows, {"sources": ["eliquis#Boxed Warning"]}, frozenset({"adcetris"})).tolist() == [2, 3, 4]
+    # an unanswerable question has no sources: the label of the drug it names
+    assert label_rows(rows, {"sources": []}, frozenset({"adcetris"})).tolist() == [0, 1]
+    assert label_rows(rows, {"sources": []}, None).tolist() == [0, 1, 2, 3, 4]
