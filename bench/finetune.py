@@ -13,9 +13,10 @@ Every unanswerable question of those groups, with its label's sentences the bund
 ranks first (TuneConfig.abstain_candidates), is trained to prefer "no answer": the
 cosine of a question's best sentence then says whether the label answers it, not only
 what it is about, and the confidence model (bench/fit.py) reads it from best_cos and
-top_dense. Only the cosines ship; the learned level is not needed at run time. The network gains a low-rank adapter on each linear layer
-(TuneConfig.rank) and only the adapters train: the result ships as a ~0.7 MB delta
-(ingest/encoder_delta.py), not a second model.
+top_dense. Only the cosines ship; the learned level is not needed at run time. The
+network gains a low-rank adapter on each linear layer (TuneConfig.rank) and only the
+adapters train: the result ships as a ~0.7 MB delta (ingest/encoder_delta.py), not a
+second model.
 
 Leave one group out: for each of those groups, an encoder is tuned on the others
 (bench/out/fit/encoders/without-<group>.npz) and ranks the held-out group's label
@@ -126,6 +127,14 @@ def abstention_sets(questions: list[Unanswerable], k: int) -> list[tuple[str, li
     """(question, its label's k sentences the bundled model ranks first) per unanswerable question."""
     return [(u.question, [u.texts[i] for i in np.argsort(-u.bundled, kind="stable")[:k]])
             for u in questions if len(u.texts) >= k]
+
+
+def training_data(data: dict[str, tuple[list[Ranked], list[Unanswerable]]], k: int,
+                  held: str | None = None) -> tuple[list[tuple[str, str, str]], list[tuple[str, list[str]]]]:
+    """(answerable pairs, unanswerable sets) of every group but held."""
+    kept = [v for name, v in data.items() if name != held]
+    return ([p for qs, _ in kept for p in training_pairs(qs)],
+            [a for _, us in kept for a in abstention_sets(us, k)])
 
 
 # ---------- the adapters ----------
@@ -275,8 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"config": asdict(config), "held_out": kept}
     k = config.abstain_candidates
     for held in args.groups if args.groups is not None else list(data):
-        pairs = [p for name, (qs, _) in data.items() if name != held for p in training_pairs(qs)]
-        abstentions = [a for name, (_, us) in data.items() if name != held for a in abstention_sets(us, k)]
+        pairs, abstentions = training_data(data, k, held)
         t0 = time.perf_counter()
         model, delta = tuned(pairs, abstentions, config)
         save_delta(delta, delta_path_without(held))
@@ -285,12 +293,12 @@ def main(argv: list[str] | None = None) -> int:
                                     **held_out_ranking(model, *data[held])}
         print(held, json.dumps(report["held_out"][held]), file=sys.stderr, flush=True)
     if args.write:
-        pairs = [p for qs, _ in data.values() for p in training_pairs(qs)]
-        abstentions = [a for _, us in data.values() for a in abstention_sets(us, k)]
+        pairs, abstentions = training_data(data, k)
         _, delta = tuned(pairs, abstentions, config)
         save_delta(delta, DELTA_PATH)
         report["written"] = {"path": str(DELTA_PATH.relative_to(Path(__file__).resolve().parent.parent)),
-                             "training_pairs": len(pairs), "training_unanswerable": len(abstentions), "bytes": DELTA_PATH.stat().st_size}
+                             "training_pairs": len(pairs), "training_unanswerable": len(abstentions),
+                             "bytes": DELTA_PATH.stat().st_size}
         print(f"wrote {DELTA_PATH} ({DELTA_PATH.stat().st_size} bytes, {len(pairs)} pairs)", file=sys.stderr)
     report["seconds"] = round(time.perf_counter() - started, 1)
     OUT.mkdir(parents=True, exist_ok=True)
