@@ -45,7 +45,7 @@ from .units import (
 SUMMARY_OPENERS = re.compile(r"^\s*(?:in conclusion|in summary|to summari[sz]e|to conclude|overall|in short)\b",
                              re.IGNORECASE)
 UNIT_FEATURES = ("cos", "context_cos", "cos_gap", "passage_gap", "passage_rank", "coverage", "context_coverage", "heading_cos",
-                 "intent", "log_words", "table_row", "lead_in", "cross_ref", "summary", "bm25", "neighbor")
+                 "intent", "log_words", "table_row", "caption", "lead_in", "cross_ref", "summary", "bm25", "neighbor")
 CONFIDENCE_FEATURES = ("best_unit", "best_share", "unit_margin", "context_coverage", "best_cos", "top_dense",
                        "unknown_terms", "rarest_missing", "other_drug", "intent_mismatch", "log_terms", "no_terms",
                        "term_match", "weakest_term", "label_peak")
@@ -188,6 +188,14 @@ def context_cosine(row: int, qvec: np.ndarray, corpus: CorpusView) -> float:
     return float(v @ qvec / (np.linalg.norm(v) + 1e-9))
 
 
+def following_line(text: str, line_end: int) -> str:
+    """The first non-blank line after the line ending at line_end ("" at the end)."""
+    for line in text[line_end:line_end + 2000].split("\n"):
+        if line.strip():
+            return line
+    return ""
+
+
 def unit_features(row: int, rank: int, neighbor: bool, cos: float, max_cos: float, hits: list[Hit],
                   top_bm25: float, focus: QuestionFocus, corpus: CorpusView, qvec: np.ndarray) -> dict[str, float]:
     sentence = corpus.sentences[row]
@@ -204,6 +212,8 @@ def unit_features(row: int, rank: int, neighbor: bool, cos: float, max_cos: floa
         "context_coverage": term_coverage(focus.terms, corpus.idf, stem_set(text) | stem_set(f"{doc.title} {context}")),
         "heading_cos": hit.section, "intent": hit.intent,
         "log_words": math.log1p(len(text.split())), "table_row": float(" | " in line),
+        # a table's caption names what the table counts, never a count: the row answers
+        "caption": float(" | " not in line and " | " in following_line(doc.text, len(doc.text) if line_end < 0 else line_end)),
         "lead_in": float(text.rstrip().endswith(":")), "cross_ref": cross_reference_share(text),
         "summary": float(row in corpus.summary_rows), "bm25": hit.bm25 / top_bm25 if top_bm25 > 0 else 0.0,
         "neighbor": float(neighbor),

@@ -159,3 +159,12 @@ def test_the_best_units_own_words_count_as_context_even_from_a_lower_passage():
     # no passage counted (k_context=0): the unit itself still holds the question's term
     feats = confidence_features(scored, focus, HITS, view, np.ones(1, dtype=np.float32), QVEC, k_context=0)
     assert feats["context_coverage"] == 1.0 and feats["rarest_missing"] == 0.0
+
+
+def test_a_table_caption_is_told_from_its_rows():
+    from qa.compose import following_line
+
+    text = "Table 2 Adverse Reactions\n\nReaction | Drug | Placebo\nHeadache | 12% | 8%\n"
+    caption_end = text.index("\n")
+    assert following_line(text, caption_end) == "Reaction | Drug | Placebo"
+    assert following_line(text, text.rindex("\n")) == ""  # nothing follows the last line
