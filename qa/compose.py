@@ -190,9 +190,14 @@ def context_cosine(row: int, qvec: np.ndarray, corpus: CorpusView) -> float:
 
 def following_line(text: str, line_end: int) -> str:
     """The first non-blank line after the line ending at line_end ("" at the end)."""
-    for line in text[line_end:line_end + 2000].split("\n"):
+    start = line_end
+    while start < len(text):
+        end = text.find("\n", start + 1)
+        end = len(text) if end < 0 else end
+        line = text[start:end].lstrip("\n")
         if line.strip():
             return line
+        start = end
     return ""
 
 
