@@ -75,7 +75,8 @@ def read_record(record: dict) -> tuple[str, tuple[Section, ...], LabelInfo]:
             lines = drop_boilerplate([ln for ln in lines if ln])
             if not lines:
                 continue
-            if _is_heading(lines[0]):
+            # a field of one line is text ("Purpose First aid Antiseptic"), never a bare heading
+            if len(lines) > 1 and _is_heading(lines[0]):
                 label.heading(lines[0], code)
                 lines = lines[1:]
             else:

@@ -117,6 +117,19 @@ def test_openfda_record_sections_named_as_the_label_names_them_without_repeats()
     assert "NDC 0074" not in text  # the carton panel is not label prose
 
 
+def test_openfda_one_line_fields_are_text_not_headings():
+    # openFDA's OTC records hold each field as one line that starts with the label's own heading
+    record = {"openfda": {"brand_name": ["Betadine"], "generic_name": ["POVIDONE-IODINE"]},
+              "purpose": ["Purpose First aid Antiseptic"],
+              "storage_and_handling": ["Other information store at 25C (77F) Do Not Freeze"],
+              "warnings": ["Warnings\nFor external use only.\nDo not use in the eyes"]}
+    text, sections, _ = read_record(record)
+    body = {s.title: text[s.start:s.end] for s in sections}
+    assert "Purpose First aid Antiseptic" in body["Purpose"]
+    assert "store at 25C (77F) Do Not Freeze" in next(v for k, v in body.items() if k != "Purpose" and "store" in v)
+    assert "For external use only." in body["Warnings"]  # a first line followed by text is its heading
+
+
 def test_openfda_jsonl_bad_records_are_reported_with_their_line(tmp_path):
     record = json.loads(OPENFDA.read_text(encoding="utf-8"))["results"][0]
     lines = [json.dumps({"openfda": {"brand_name": ["EMPTY"]}, "set_id": "x"}), json.dumps(record), "{broken"]
