@@ -3,7 +3,7 @@
 
 Training data: for every answerable question of the groups whose references are the
 label's own words (bench.fit groups with units: humira, lipitor, haloperidol, cough,
-edecrin, rogaine, tac), the label sentence that holds the reference and ranks first by
+edecrin, rogaine, harvested, tac), the label sentence that holds the reference and ranks first by
 the bundled model's cosine (the positive), and the sentence that ranks first without
 holding it (the hard negative), both from an index built with the bundled model. Only the
 data and the bundled model decide these pairs, so the procedure re-runs to the same

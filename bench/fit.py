@@ -4,6 +4,8 @@ leave-one-group-out results: `python -m bench.fit [--write] [--groups ...]`.
 Groups (a label, or a corpus; each over an index of its own):
     humira, lipitor, haloperidol, cough   ../shared/labels/questions (label's own words as answers)
     edecrin, rogaine                      bench/data/questions (written here from the SPL text)
+    harvested                             bench/data/labels (real SPL XML and openFDA records from public
+                                          repositories) with bench/data/questions/harvested.jsonl
     lenalidomide                          ../shared/eval/lenalidomide-dev.jsonl over corpus/
     tac                                   bench/data/questions/tac2017.jsonl, 101 label excerpts
     medquad                               ../shared/benchmarks/medquad-cancergov (retrieval only:
@@ -56,6 +58,7 @@ SHARED = ROOT.parent / "shared"
 OUT = ROOT / "bench" / "out" / "fit"
 LABEL_QUESTIONS = SHARED / "labels" / "questions"
 OWN_QUESTIONS = ROOT / "bench" / "data" / "questions"
+HARVESTED_LABELS = ROOT / "bench" / "data" / "labels"  # real labels found in public repositories (README there)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ def groups() -> list[Group]:
     spl = SHARED / "labels" / "spl"
     out = [Group(n, (spl / f"{n}.xml",), LABEL_QUESTIONS / f"{n}.jsonl") for n in ("humira", "lipitor", "haloperidol", "cough")]
     out += [Group(n, (spl / f"{n}.xml",), OWN_QUESTIONS / f"{n}.jsonl") for n in ("edecrin", "rogaine")]
+    out.append(Group("harvested", (HARVESTED_LABELS,), OWN_QUESTIONS / "harvested.jsonl"))
     out.append(Group("lenalidomide", (ROOT / "corpus",), SHARED / "eval" / "lenalidomide-dev.jsonl", verbatim=False))
     out.append(Group("tac", (SHARED / "labels" / "tac2017-train",), OWN_QUESTIONS / "tac2017.jsonl"))
     out.append(Group("medquad", (SHARED / "benchmarks" / "medquad-cancergov" / "corpus",),
