@@ -4,7 +4,7 @@ leave-one-group-out results: `python -m bench.fit [--write] [--groups ...]`.
 Groups (a label, or a corpus; each over an index of its own):
     humira, lipitor, haloperidol, cough   ../shared/labels/questions (label's own words as answers)
     edecrin, rogaine                      bench/data/questions (written here from the SPL text)
-    harvested                             bench/data/labels (real SPL XML and openFDA records from public
+    harvested                             bench/data/labels/harvested (real SPL XML and openFDA records from public
                                           repositories) with bench/data/questions/harvested.jsonl
     lenalidomide                          ../shared/eval/lenalidomide-dev.jsonl over corpus/
     tac                                   bench/data/questions/tac2017.jsonl, 101 label excerpts
@@ -58,7 +58,7 @@ SHARED = ROOT.parent / "shared"
 OUT = ROOT / "bench" / "out" / "fit"
 LABEL_QUESTIONS = SHARED / "labels" / "questions"
 OWN_QUESTIONS = ROOT / "bench" / "data" / "questions"
-HARVESTED_LABELS = ROOT / "bench" / "data" / "labels"  # real labels found in public repositories (README there)
+HARVESTED_LABELS = ROOT / "bench" / "data" / "labels" / "harvested"  # real labels found in public repositories (README there)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,9 @@ def _children(el: Element, name: str) -> list[Element]:
     return [c for c in el if _local(c) == name]
 
 
+_BREAK = "\x00"  # stands for <br/> while a paragraph's text is assembled
+
+
 def inline_text(el: Element, breaks: str = " ") -> str:
     """What an inline element shows: text of content/sup/sub/linkHtml, <br/> as breaks,
     footnotes and images left out."""
@@ -107,7 +110,8 @@ def _block_lines(el: Element) -> list[str]:
     """Lines of one block element of a section's <text>."""
     name = _local(el)
     if name == "paragraph":
-        return [collapse(piece) for piece in inline_text(el, "\n").split("\n")]
+        # only <br/> breaks a paragraph's lines: a newline in the XML source is mere whitespace
+        return [collapse(piece) for piece in inline_text(el, _BREAK).split(_BREAK)]
     if name == "list":
         out = []
         for item in _children(el, "item"):

@@ -67,6 +67,20 @@ def test_table_rows_are_lines_with_cells_joined_and_header_kept():
     assert section.section_code == "34084-4"
 
 
+def test_a_newline_inside_a_paragraph_source_is_a_space_and_only_br_breaks_lines():
+    # Lipitor's XML breaks lines inside <content> around its cross-reference links
+    text = _doc(SPL / "lipitor.xml").text
+    assert ("The combination of HMG-CoA reductase inhibitors (statins) and fibrates should generally be used with "
+            "caution [see Warnings and Precautions, Skeletal Muscle (5.1), Drug Interactions (7) ].") in text
+    assert "\n\n].\n\n" not in text
+    xml = (b'<document xmlns="urn:hl7-org:v3"><component><structuredBody><component><section>'
+           b'<code code="34068-7"/><title>DOSAGE</title><text><paragraph>Take one [<content>see\n'
+           b'      <linkHtml>(2.1)</linkHtml>\n   </content>].<br/>Second line.</paragraph></text>'
+           b'</section></component></structuredBody></component></document>')
+    lines = read_spl(xml)[0].split("\n\n")
+    assert "Take one [see (2.1) ]." in lines and "Second line." in lines
+
+
 def test_untitled_layout_boxes_continue_their_section():
     """haloperidol's dose charts are untitled sections coded as boxed warnings inside Dosage."""
     doc = _doc(SPL / "haloperidol.xml")
