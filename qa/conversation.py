@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ingest.lexical import STOPWORDS, stem, words
 
-from .drug_library import DrugLibrary, drug_mentions, named_drugs
+from .drug_library import DrugLibrary, named_drugs
 from .question import QuestionFocus, asking_words
 from .records import Answer
 
@@ -154,10 +154,6 @@ def resolve_turn(question: str, history: list[str] | tuple[str, ...] | None, lib
     scope = library.in_scope(doc_ids)
     if focus.drugs:
         docs = frozenset().union(*(library.name_docs[n] for n in focus.drugs))
-        mentions = drug_mentions(question, library)
-        if mentions and not any(exact for _, exact in mentions):
-            # only misspelled names: retrieval boosts their labels but excludes no other
-            return Turn(question, text, question, focus.drugs, doc_ids)
         allowed = docs if doc_ids is None else docs & doc_ids
         interpreted = f"{', '.join(focus.drugs)}: {core}" if contextual else question
         if not allowed:

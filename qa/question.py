@@ -39,12 +39,13 @@ class QuestionFocus:
     # Content terms, library drug names and asking words removed; each term is a group of
     # alternative stems (a partner drug with its class: ("ibuprofen", "nsaid", ...)).
     terms: tuple[tuple[str, ...], ...]
-    drug_docs: frozenset[str] | None  # documents of the library drugs named exactly: the only ones searched
+    drug_docs: frozenset[str] | None  # documents of the library drugs named (exactly, else misspelled): the only ones searched
     unknown_drugs: tuple[str, ...]  # drugs named that have no document and are not partners
     expanded: str  # the question plus class words of other drugs it names (for retrieval)
     partner_drugs: tuple[str, ...] = ()
     intents: frozenset[str] = frozenset()
-    # Documents of library drugs the question names misspelled ("lenolidomide"): ranked up, not exclusive.
+    # Documents of library drugs the question names misspelled ("lenolidomide"): ranked up (and, when no
+    # drug is named exactly, the only ones searched).
     boost_docs: frozenset[str] = frozenset()
     # Drug-like words that name no library drug but that the library's text uses ("everolimus"
     # for a label titled AFINITOR): searched for, and the labels using them most ranked up.
@@ -98,7 +99,10 @@ def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
                   if t not in asking and t not in name_stems)
     term_stems = {group[0] for group in terms}
     term_words = tuple(dict.fromkeys(w for w in tokens if w not in STOPWORDS and stem(w) in term_stems))
-    docs = frozenset().union(*(drug_docs[k] for k in exact)) if exact else None
+    # a misspelled name ("afinator") read as a library drug restricts like an exact one when the
+    # question names no drug exactly: left as a mere preference, look-alike labels outranked it
+    named = exact or fuzzy
+    docs = frozenset().union(*(drug_docs[k] for k in named)) if named else None
     boost = frozenset().union(*(drug_docs[k] for k in fuzzy - exact)) if fuzzy - exact else frozenset()
     partners = tuple(outside + others) if partner else ()
     intents = question_intents(question) | ({"interactions"} if partners else set())

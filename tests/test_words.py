@@ -153,22 +153,23 @@ def _focus(library, question):
 
 
 @pytest.mark.parametrize("word", ["lenolidomide", "lenalidomid", "revlimad"])
-def test_misspelled_lenalidomide_boosts_its_monograph(library, word):
+def test_misspelled_lenalidomide_is_searched_in_its_monograph_alone(library, word):
     focus = _focus(library, f"What are the side effects of {word}?")
-    assert focus.drug_docs is None and focus.boost_docs == {"lenalidomide"} and focus.unknown_drugs == ()
+    assert focus.drug_docs == focus.boost_docs == {"lenalidomide"} and focus.unknown_drugs == ()
     answer = library.ask(f"What are the side effects of {word}?")
     assert answer.passages[0].doc_id == "lenalidomide"
     assert not answer.abstained and {c.doc_id for c in answer.citations} == {"lenalidomide"}
 
 
-def test_a_fuzzy_match_ranks_its_label_first_but_excludes_no_other(library):
+def test_a_fuzzy_match_alone_keeps_to_its_label_and_beside_an_exact_name_excludes_no_other(library):
     warfarin_chunks = sum(c.doc_id == "warfarin" for c in library.index.chunks)
-    assert warfarin_chunks < library.config.k_passages  # so other labels can fill the passages
-    fuzzy = library.ask("What are the side effects of warfrin?")
-    assert fuzzy.passages[0].doc_id == "warfarin" and {c.doc_id for c in fuzzy.citations} == {"warfarin"}
-    assert {p.doc_id for p in fuzzy.passages} - {"warfarin"}
-    exact = library.ask("What are the side effects of warfarin?")
-    assert {p.doc_id for p in exact.passages} == {"warfarin"}
+    assert warfarin_chunks < library.config.k_passages  # so other labels could fill the passages
+    for question in ("What are the side effects of warfrin?", "What are the side effects of warfarin?"):
+        answer = library.ask(question)
+        assert {p.doc_id for p in answer.passages} == {"warfarin"} == {c.doc_id for c in answer.citations}
+    # an exact name decides the labels; a misspelled second name is only ranked up
+    focus = _focus(library, "Can I take lenalidomide with warfrin?")
+    assert focus.drug_docs == {"lenalidomide"} and focus.boost_docs == {"warfarin"}
 
 
 def test_a_two_edit_misspelling_of_a_long_name_finds_its_label(library):
