@@ -15,7 +15,7 @@ from .linear import LinearModel, load_fitted
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
 MAX_QUESTION_CHARS = 2000
 # The last features say which kind of section (data/section_kinds.tsv) the chunk is in.
-CHUNK_FEATURES = ("dense", "sentence", "bm25", "heading", "intent", "title", "drug", "mention",
+CHUNK_FEATURES = ("dense", "sentence", "bm25", "heading", "intent", "title", "mention",
                   *(f"section_{kind}" for kind in section_kinds()))
 
 
@@ -46,7 +46,7 @@ class QAConfig:
     # Fused chunk score = chunk_model over CHUNK_FEATURES (dense cosine, the best cosine of
     # one of the chunk's sentences, BM25 / best BM25,
     # cosine with "title: heading (section name)", intent match, title words in the question,
-    # chunk of a drug the question names misspelled: a preference, not a filter; share of the
+    # share of the
     # chunks using a drug-like word of the question that belong to this chunk's label; the
     # kind of section the chunk is in: a leaflet, clinical studies, ...).
     chunk_model: LinearModel = field(default_factory=_fitted("chunk"))

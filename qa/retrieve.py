@@ -135,7 +135,7 @@ class Retriever:
                mentioned: list[tuple[str, ...]] | None = None) -> list[list[Hit]]:
         """Ranked chunk hits per question (best first), restricted to doc_filters when given.
         intents default to what question_intents reads in each question; chunks of a
-        question's boost_docs (a drug named misspelled) gain the fitted `drug` weight."""
+        question's boost_docs (a drug named misspelled) are all candidates."""
         intents = intents or [question_intents(q) for q in questions]
         boost_docs = boost_docs or [frozenset()] * len(questions)
         mentioned = mentioned or [()] * len(questions)
@@ -164,9 +164,9 @@ class Retriever:
                           intents: frozenset[str], boosted: frozenset[str] = frozenset(),
                           mentioned: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Candidate chunk rows, their CHUNK_FEATURES signals (one row each: dense cosine,
-        BM25 / best BM25, heading cosine, intent match, title share, chunk of a drug the
-        question names misspelled, share of a mentioned drug word's chunks in the chunk's label)
-        and raw BM25 scores."""
+        BM25 / best BM25, heading cosine, intent match, title share, share of a mentioned drug
+        word's chunks in the chunk's label) and raw BM25 scores. Every chunk of a `boosted`
+        label (a drug the question names misspelled) is a candidate."""
         cfg = self.config
         bm25 = np.zeros(len(self.index.chunks), dtype=np.float32)
         tokens = analyze(question)
@@ -202,9 +202,8 @@ class Retriever:
         section = self.index.section_vectors[self.chunk_section[rows]] @ qvec
         intent = np.array([1.0 if intents & self.chunk_intents[r] else 0.0 for r in rows], dtype=np.float32)
         title = np.array([titles.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
-        drug = np.array([self.chunk_doc[r] in boosted for r in rows], dtype=np.float32)
         mention = np.array([shares.get(self.chunk_doc[r], 0.0) for r in rows], dtype=np.float32)
-        signals = np.column_stack([dense, sentence, lexical, section, intent, title, drug, mention,
+        signals = np.column_stack([dense, sentence, lexical, section, intent, title, mention,
                                    self.chunk_kinds[rows]]).astype(np.float32)
         return rows, signals, bm25[rows]
 
