@@ -1,22 +1,30 @@
-"""PDF -> text per page (pypdf), with page start offsets and detected headings.
+"""PDF -> text per page (pdfminer.six), with page start offsets and detected headings.
 
-pypdf gives one line per printed line, so a paragraph arrives wrapped at the page
-width. Lines are re-joined into paragraphs (a sentence must not be split in two by
-a line break) and heading lines are recognised by type: a line set in a larger or
-bold font than the page's body text that also passes the plain-text heading test
-(`is_plain_heading`: short, no sentence punctuation; a numbered label heading such as
-"2.2 Heterozygous Familial Hypercholesterolemia in Pediatric Patients (10-17 years of
+Each page's characters come in the order the PDF draws them, each with its box, font
+and size. Characters on one baseline make a printed line (a space where the gap between
+two glyphs is a word space, superscripts kept on their line). Printed lines are joined
+back into paragraphs by the page's own geometry, the way word wrap made them: the next
+line continues this one when it starts right below it (no paragraph spacing) and its
+first word would not have fitted in the room left at the end of this line; a line that
+stops short of its column's right edge ended its paragraph, whatever its punctuation, so
+list items, table rows and the lines of a dose table stay lines of their own. A table
+row keeps its cells on one line, joined by " | " where a gap wider than any word space
+parts them. Heading lines are recognised by type: a line set in a
+larger or bold font than the page's body text that also passes the plain-text heading
+test (`is_plain_heading`: short, no sentence punctuation; a numbered label heading such
+as "2.2 Heterozygous Familial Hypercholesterolemia in Pediatric Patients (10-17 years of
 age)" may be longer and wrap onto a second line). Headings get blank lines around them,
-so the stored text reads like a plain-text monograph. A paragraph running on to the next
-page is joined across the page break, and page furniture ("Reference ID: 3378512", "Page
-3 of 40") is dropped. Label structure (Highlights, Contents, numbered sections) is read
-from this text by `pdf_label`.
+and so do paragraphs, so the stored text reads like a plain-text monograph. A paragraph
+running on to the next page is joined across the page break, and page furniture
+("Reference ID: 3378512", "Page 3 of 40") is dropped. Label structure (Highlights,
+Contents, numbered sections) is read from this text by `pdf_label`.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from .pdf_label import is_label_heading
@@ -28,6 +36,14 @@ PAGE_GAP = "\n\n"
 MAX_NUMBERED_TITLE_CHARS = 200
 # A numbered heading line this long may wrap: the next line in the same type continues it.
 WRAPPED_HEADING_CHARS = 50
+# Typesetting proportions, in ems of the font size (not fitted: they are how type is set).
+WORD_SPACE_EMS = 0.15  # a gap this wide between glyphs is a word space (a space is ~0.25 em)
+CELL_GAP_EMS = 1.5  # wider than any word space: the gap between two table cells
+CELL_SEPARATOR = " | "  # as the SPL reader joins a table row's cells
+SAME_LINE_EMS = 0.5  # baselines closer than this are one printed line (superscripts rise ~0.33 em)
+LEADING_EMS = 1.5  # the next line of a paragraph starts within this (leading is ~1.2 em); more is paragraph spacing
+PARAGRAPH_PITCH = 1.2  # or within this many of the page's usual line pitch (double-spaced pages)
+INDENT_EMS = 3.0  # a continuation line starts within this of the line above (first-line and hanging indents)
 _LIST_ITEM = re.compile(r"^(?:[-*\u2022\u2013\u25aa]|\d{1,3}[.)])\s")
 # Printed on every page by Drugs@FDA and most label producers; never part of the text.
 _PAGE_FURNITURE = re.compile(r"^(?:Reference ID:\s*\d+|Page \d+ of \d+)$", re.IGNORECASE)
@@ -36,26 +52,32 @@ _NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+[A-Z]")
 _SUBSECTION_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\s+[A-Z]")
 
 
+@dataclass
+class _Printed:
+    """One printed line of a page: its text and where and how it is set."""
+    text: str
+    x0: float
+    x1: float
+    baseline: float
+    size: float  # the smallest font size on the line
+    bold: bool  # every glyph bold
+    first_word: float  # width of its first word
+
+
 def extract_pdf(path: Path) -> tuple[str, list[tuple[int, int, str]], tuple[tuple[int, int], ...]]:
     """(text, [(heading line start, line end, heading)], ((page start offset, page number), ...))."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ValueError("encrypted PDF (needs a password)")
-        pages = [_page_lines(page) for page in reader.pages]
-    except PyPdfError as err:
-        raise ValueError(f"not a readable PDF ({err})") from None
+    printed_pages = [[p for p in page if not _PAGE_FURNITURE.match(p.text)] for page in _read_pages(path)]
+    pages = [_page_lines(printed) for printed in printed_pages]
     parts, headings, starts, pos = [], [], [], 0
     previous: tuple[str, bool, bool] | None = None  # the last line written: (text, heading, stands alone)
-    for number, lines in enumerate(pages, 1):
+    previous_page: list[_Printed] = []
+    for number, (lines, printed) in enumerate(zip(pages, printed_pages, strict=True), 1):
         if not lines:
             continue
         if previous:
             # A paragraph running on to the next page is one paragraph: "... non-biologic" + "DMARDs."
-            runs_on = not previous[2] and not lines[0][2] and _continues(previous[0], lines[0][0])
+            runs_on = (not previous[2] and not lines[0][2]
+                       and _runs_on(previous_page[-1], printed[0], previous_page))
             gap = ("" if previous[0].endswith("-") else " ") if runs_on else PAGE_GAP
             parts.append(gap)
             pos += len(gap)
@@ -69,40 +91,142 @@ def extract_pdf(path: Path) -> tuple[str, list[tuple[int, int, str]], tuple[tupl
                 headings.append((pos, pos + len(line), line))
             parts.append(line)
             pos += len(line)
-        previous = lines[-1]
+        previous, previous_page = lines[-1], printed
     return "".join(parts) + ("\n" if parts else ""), headings, tuple(starts)
 
 
-def _page_lines(page) -> list[tuple[str, bool, bool]]:
+def _read_pages(path: Path) -> list[list[_Printed]]:
+    """The printed lines of every page, in drawing order."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar, LTContainer
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSException
+
+    def glyphs(item):
+        if isinstance(item, LTChar):
+            yield item
+        elif isinstance(item, LTContainer):
+            for child in item:
+                yield from glyphs(child)
+
+    manager = PDFResourceManager()
+    device = PDFPageAggregator(manager, laparams=None)
+    interpreter = PDFPageInterpreter(manager, device)
+    pages = []
+    try:
+        with path.open("rb") as handle:
+            for page in PDFPage.get_pages(handle):
+                interpreter.process_page(page)
+                pages.append(_printed_lines([g for g in glyphs(device.get_result()) if g.upright]))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ValueError("encrypted PDF (needs a password)") from None
+    except (PDFSyntaxError, PSException, KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"not a readable PDF ({type(err).__name__}: {err})") from None
+    return pages
+
+
+def _printed_lines(glyphs) -> list[_Printed]:
+    """Glyphs in drawing order -> printed lines. A glyph starts a new line when its baseline
+    moves by half an em or more, or when it is drawn left of the glyph before it."""
+    lines: list[_Printed] = []
+    chars: list = []
+
+    def close():
+        text = "".join(chars_text).strip()
+        if text:
+            words = [c for c in chars if c.get_text().strip()]
+            first_end = words[0].x1
+            for c in words[1:]:
+                if c.x0 - first_end > WORD_SPACE_EMS * c.size:
+                    break
+                first_end = c.x1
+            lines.append(_Printed(" ".join(text.split()).replace("| |", "|").strip(" |"), words[0].x0, words[-1].x1, words[0].matrix[5],
+                                  min(c.size for c in words), all(_is_bold(c.fontname) for c in words),
+                                  first_end - words[0].x0))
+
+    chars_text: list[str] = []
+    for glyph in glyphs:
+        text = glyph.get_text()
+        if chars:
+            last = chars[-1]
+            em = max(last.size, glyph.size, 1.0)
+            if abs(glyph.matrix[5] - chars[0].matrix[5]) >= SAME_LINE_EMS * em or glyph.x0 < last.x0 - 0.1 * em:
+                close()
+                chars, chars_text = [], []
+            elif glyph.x0 - last.x1 > CELL_GAP_EMS * em and text != " ":
+                chars_text.append(CELL_SEPARATOR)
+            elif glyph.x0 - last.x1 > WORD_SPACE_EMS * em and text != " " and last.get_text() != " ":
+                chars_text.append(" ")
+        chars.append(glyph)
+        chars_text.append(text)
+    if chars:
+        close()
+    return lines
+
+
+def _is_bold(fontname: str) -> bool:
+    return any(w in fontname.lower() for w in ("bold", "black", "heavy"))
+
+
+def _page_lines(printed: list[_Printed]) -> list[tuple[str, bool, bool]]:
     """[(line, is heading, stands alone)] of one page, wrapped lines joined into paragraphs."""
-    fragments: list[tuple[str, float, bool]] = []
-
-    def visit(text, cm, tm, font, size):
-        scale = abs(tm[3] * cm[3]) or 1.0
-        bold = "bold" in str((font or {}).get("/BaseFont", "")).lower()
-        fragments.append((text, size * scale, bold))
-
-    text = page.extract_text(visitor_text=visit) or ""
-    styled = _styled_lines(fragments)
-    body = _body_style(styled)
+    body = _body_style(printed)
     lines: list[tuple[str, bool, bool]] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = " ".join(raw.split())
-        if not line or _PAGE_FURNITURE.match(line):
-            continue
-        style = styled.get(line)
-        stands_out = bool(style and body and _stands_out(style, body))
-        if stands_out and lines and _wraps_heading(lines[-1], styled.get(lines[-1][0]), line, style):
+    last: _Printed | None = None
+    for p in printed:
+        line, style = p.text, (round(p.size, 1), p.bold)
+        stands_out = bool(body and _stands_out(style, body))
+        if (stands_out and lines and last is not None
+                and _wraps_heading(lines[-1], (round(last.size, 1), last.bold), line, style)):
             lines[-1] = (f"{lines[-1][0]} {line}", True, True)
+            last = p
             continue
         heading = stands_out and (is_plain_heading(line) or _numbered_title(line))
         alone = heading or _stands_alone(line)
-        if lines and not alone and not lines[-1][2] and _continues(lines[-1][0], line):
+        if lines and last is not None and not alone and not lines[-1][2] and _wrapped(last, p, printed):
             joiner = "" if lines[-1][0].endswith("-") else " "
             lines[-1] = (lines[-1][0] + joiner + line, False, False)
         else:
             lines.append((line, heading, alone))
+        last = p
     return lines
+
+
+def _wrapped(above: _Printed, line: _Printed, page: list[_Printed]) -> bool:
+    """Whether line is the wrapped continuation of the printed line above: it starts on the
+    next line down, under the line above, and its first word would not have fitted in the
+    room the line above left before its column's right edge."""
+    em = max(above.size, line.size, 1.0)
+    drop = above.baseline - line.baseline
+    if not 0 < drop <= max(LEADING_EMS * em, PARAGRAPH_PITCH * _pitch(page)) or abs(line.x0 - above.x0) > INDENT_EMS * em:
+        return False
+    return _fills_line(above, line, page)
+
+
+def _pitch(page: list[_Printed]) -> float:
+    """The page's usual distance from one baseline to the next (its leading)."""
+    drops = Counter(round(a.baseline - b.baseline) for a, b in zip(page, page[1:], strict=False)
+                    if 0 < a.baseline - b.baseline < 3 * max(a.size, 1.0))
+    return float(drops.most_common(1)[0][0]) if drops else 0.0
+
+
+def _runs_on(last: _Printed, first: _Printed, page: list[_Printed]) -> bool:
+    """Whether the first printed line of a page continues the last line of the page before:
+    that line was full, the first word of this one would not have fitted on it."""
+    return _fills_line(last, first, page)
+
+
+def _fills_line(above: _Printed, line: _Printed, page: list[_Printed]) -> bool:
+    """line is not a list item, and its first word would not have fitted in the room the
+    line above left before its column's right edge (the widest line starting where it does)."""
+    if _LIST_ITEM.match(line.text):
+        return False
+    em = max(above.size, line.size, 1.0)
+    right = max(p.x1 for p in page if abs(p.x0 - above.x0) <= INDENT_EMS * em)
+    return line.first_word + 2 * WORD_SPACE_EMS * em > right - above.x1
 
 
 def _stands_alone(line: str) -> bool:
@@ -134,40 +258,13 @@ def _numbered_title(line: str) -> bool:
     return bool(_NUMBERED_HEADING.match(line)) and len(line) <= MAX_NUMBERED_TITLE_CHARS and line[-1] not in ".,;:"
 
 
-def _styled_lines(fragments) -> dict[str, tuple[float, bool]]:
-    """Printed line text -> (smallest font size, all bold) from pypdf's text visitor."""
-    out: dict[str, tuple[float, bool]] = {}
-    current: list[tuple[str, float, bool]] = []
-    for text, size, bold in [*fragments, ("\n", 0.0, False)]:
-        pieces = text.split("\n")
-        for j, piece in enumerate(pieces):
-            if piece.strip():
-                current.append((piece, size, bold))
-            if j < len(pieces) - 1 and current:
-                line = " ".join("".join(p for p, _, _ in current).split())
-                out.setdefault(line, (min(s for _, s, _ in current), all(b for _, _, b in current)))
-                current = []
-    return out
-
-
-def _body_style(styled: dict[str, tuple[float, bool]]) -> tuple[float, bool] | None:
+def _body_style(printed: list[_Printed]) -> tuple[float, bool] | None:
     """The (size, bold) that sets the most characters on the page."""
     weight: Counter = Counter()
-    for line, style in styled.items():
-        weight[style] += len(line)
+    for p in printed:
+        weight[(round(p.size, 1), p.bold)] += len(p.text)
     return weight.most_common(1)[0][0] if weight else None
 
 
 def _stands_out(style: tuple[float, bool], body: tuple[float, bool]) -> bool:
     return style[0] >= body[0] * HEADING_SIZE_RATIO or (style[1] and not body[1])
-
-
-def _continues(previous: str, line: str) -> bool:
-    """Whether line is the wrapped continuation of previous rather than a new block.
-
-    "... on days 1, 8, 15 and" + "22 of each cycle." joins; "Take it as follows:" +
-    "1. Swallow whole." does not (a list item, and the line before ends a clause).
-    """
-    if _LIST_ITEM.match(line):
-        return False
-    return previous.endswith(("-", ",")) or line[0].islower() or previous[-1].isalnum()

@@ -89,13 +89,13 @@ def tag(el) -> str:
     return el.tag.replace(NS, "")
 
 
-def inline(el) -> str:
+def inline(el, top: bool = True) -> str:
     """Escaped text of an inline run (<content>, <sup>, <sub>, <linkHtml>, <br/>). Italics are
     printed upright: an italic font would add ~20 KB to each PDF and nothing to the tests."""
     parts = [html.escape(el.text or "")]
     for child in el:
         name = tag(child)
-        inner = inline(child)
+        inner = inline(child, top=False)
         if name == "br":
             parts.append("<br>")
         elif name == "sup":
@@ -107,7 +107,8 @@ def inline(el) -> str:
         elif name not in ("renderMultiMedia", "footnote"):
             parts.append(inner)
         parts.append(html.escape(child.tail or ""))
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    joined = re.sub(r"\s+", " ", "".join(parts))  # an inner run keeps its edge spaces: "<b>Effects: </b>Anorexia"
+    return joined.strip() if top else joined
 
 
 def blocks(text_el) -> str:

@@ -1,7 +1,7 @@
 """Writes the test PDFs in this folder: python tests/data/formats/make_pdfs.py
 
 Hand-written PDF 1.4 with the standard Helvetica fonts, so no PDF library is needed to
-make them and pypdf reads them like any producer's file. Rerun after editing PAGES.
+make them and they read like any producer's file. Rerun after editing PAGES.
 """
 
 from __future__ import annotations
@@ -9,19 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Each page: lines of (font size, bold, text); a 16 pt bold line is a heading.
+# Each page: lines of (font size, bold, text); a 16 pt bold line is a heading. A text longer
+# than the column (COLUMN points) is a paragraph, word-wrapped as a typesetter would: a line
+# breaks where the next word no longer fits (Helvetica's own widths).
+COLUMN = 300
 MONOGRAPH = [
     [(16, True, "Zentrodomide Monograph"),
      (16, True, "Indications"),
-     (11, False, "Zentrodomide is used to treat adults with relapsed myeloma."),
-     (11, False, "It is taken with dexamethasone on days 1, 8, 15 and"),
-     (11, False, "22 of each cycle. Take it as follows:"),
+     (11, False, "Zentrodomide is used to treat adults with relapsed myeloma. It is taken with dexamethasone on "
+                 "days 1, 8, 15 and 22 of each cycle. Take it as follows:"),
      (11, False, "1. Swallow the capsule whole."),
      (11, False, "2. Take it at the same time each day."),
      (16, True, "Dosage"),
-     (11, False, "The usual dose is 15 mg once daily on days 1 to 21 of"),
-     (11, False, "each 28-day cycle, taken with water. Do not open or chew the"),
-     (11, False, "capsules.")],
+     (11, False, "The usual dose is 15 mg once daily on days 1 to 21 of each 28-day cycle, taken with water. "
+                 "Do not open or chew the capsules.")],
     [(16, True, "Side Effects"),
      (11, False, "Common side effects are fatigue and rash."),
      (11, False, "Blood counts are checked every week.")],
@@ -30,10 +31,33 @@ MONOGRAPH = [
 ]
 
 
+def _width(text: str, size: float, bold: bool) -> float:
+    from pdfminer.fontmetrics import FONT_METRICS  # the standard fonts' widths (Adobe AFM files)
+
+    widths = FONT_METRICS["Helvetica-Bold" if bold else "Helvetica"][1]
+    return sum(widths.get(ch, 556) for ch in text) * size / 1000
+
+
+def _wrap(size: float, bold: bool, text: str) -> list[str]:
+    lines, words = [], text.split()
+    for word in words:
+        if lines and _width(f"{lines[-1]} {word}", size, bold) <= COLUMN:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+_PARAGRAPH = _wrap(10, False, "For patients with a creatinine clearance of 30 to 60 mL/min, the recommended dosage is "
+                              "10 mg once daily.")
+_RUNS_ON = (_PARAGRAPH[0], " ".join(_PARAGRAPH[1:]))
+
+
 # An FDA-style label printed without any bold or larger type (every line 9 or 10 pt
 # Helvetica), so only the wording tells Highlights, Contents, numbered headings and the
 # address apart; the 2.2 paragraph runs on to page 3 across the "Reference ID" footer.
 _FOOTER = (9, False, "Reference ID: 5400001")
+# A paragraph whose first printed line ends page 2 and whose rest starts page 3.
 PLAIN_LABEL = [
     [(9, False, "HIGHLIGHTS OF PRESCRIBING INFORMATION"),
      (9, False, "These highlights do not include all the information needed to use"),
@@ -53,16 +77,16 @@ PLAIN_LABEL = [
      _FOOTER],
     [(10, False, "FULL PRESCRIBING INFORMATION"),
      (10, False, "1 INDICATIONS AND USAGE"),
-     (10, False, "ZENTRA is indicated for the treatment of adults with multiple"),
-     (10, False, "myeloma who have received at least one prior therapy."),
+     (10, False, "ZENTRA is indicated for the treatment of adults with multiple myeloma who have received at "
+                 "least one prior therapy."),
      (10, False, "2 DOSAGE AND ADMINISTRATION"),
      (10, False, "2.1 Recommended Dosage"),
-     (10, False, "The recommended dosage of ZENTRA is 15 mg orally once daily on"),
-     (10, False, "days 1 to 21 of each 28-day cycle."),
+     (10, False, "The recommended dosage of ZENTRA is 15 mg orally once daily on days 1 to 21 of each 28-day "
+                 "cycle."),
      (10, False, "2.2 Dosage Modifications for Renal Impairment"),
-     (10, False, "For patients with a creatinine clearance of 30 to 60 mL/min, the"),
+     (10, False, _RUNS_ON[0]),
      _FOOTER],
-    [(10, False, "recommended dosage is 10 mg once daily."),
+    [(10, False, _RUNS_ON[1]),
      (10, False, "12 CLINICAL PHARMACOLOGY"),
      (10, False, "12.1 Mechanism of Action"),
      (10, False, "Zentrodomide binds cereblon and degrades the transcription factors Ikaros and Aiolos."),
@@ -80,8 +104,10 @@ def _escape(text: str) -> str:
 def _content(lines) -> bytes:
     ops, y = [], 800
     for size, bold, text in lines:
-        y -= size * 2.2 if bold else size * 1.6
-        ops.append(f"BT /{'F2' if bold else 'F1'} {size} Tf 56 {y:.0f} Td ({_escape(text)}) Tj ET")
+        y -= size * 1.0 if bold else size * 0.4  # space before a heading or a paragraph
+        for printed in _wrap(size, bold, text):
+            y -= size * 1.2
+            ops.append(f"BT /{'F2' if bold else 'F1'} {size} Tf 56 {y:.0f} Td ({_escape(printed)}) Tj ET")
     return "\n".join(ops).encode("latin-1")
 
 
