@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .chunking import page_of
 from .documents import SourceFile, make_document
-from .drugs import detect_drug_names
+from .drugs import detect_drug_names, dominant_drug_names
 from .loinc import heading_codes
 from .pdf_label import LabelLayout, read_label
 from .records import Document, Section
@@ -28,6 +28,11 @@ def load_rich(source: SourceFile, meta: dict) -> Document:
         label = read_label(text, headings, pages)
         if label:
             meta = _label_meta(label, text, meta)
+        first_line = text.lstrip().split("\n", 1)[0].strip()[:200]
+        if not meta.get("drugs") and not meta.get("drug") and not detect_drug_names(meta.get("title") or first_line, ""):
+            # A PDF label's first line often names no drug ("WARNING", "Drug Facts", "TABLETS"):
+            # its drugs are the ones its text names throughout (bench/drug_names.py).
+            meta = {**meta, "drugs": list(dominant_drug_names(text))}
     elif suffix in (".html", ".htm"):
         from .html_text import extract_html
 

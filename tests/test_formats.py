@@ -70,6 +70,8 @@ def test_pdf_pages_headings_and_rejoined_lines():
     assert "Do not open or chew the capsules." in texts
     assert "It is taken with dexamethasone on days 1, 8, 15 and 22 of each cycle." in texts
     assert "Swallow the capsule whole." in texts and "Take it at the same time each day." in texts
+    # Lines that stop short of the column's edge end their paragraph, whatever their punctuation.
+    assert "Adults - 15 mg once daily\nOlder adults - 10 mg once daily" in doc.text
     assert {c.section: c.page for c in chunks} == {"Indications": 1, "Dosage": 1, "Side Effects": 2, "Storage": 3}
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from ingest.datafiles import load_table
 from ingest.drugs import DATA as INGEST_DATA
-from ingest.drugs import DrugMatch, DrugNameIndex, detect_drug_names, looks_like_drug
+from ingest.drugs import DrugMatch, DrugNameIndex, detect_drug_names, dominant_drug_names, looks_like_drug
 from ingest.lexical import stem
 from qa.drug_classes import drug_class_terms
 from qa.intent import DATA as QA_DATA
@@ -120,6 +120,13 @@ def test_the_drug_lexicon_knows_brands_and_generics_the_stems_miss():
         assert not looks_like_drug(word), word
     assert detect_drug_names("AFINITOR", "") == ("AFINITOR", "everolimus")  # a brand title brings its generic
     assert detect_drug_names("Breast Cancer Treatment (PDQ)", "tamoxifen tamoxifen") == ()
+
+
+def test_a_label_whose_first_line_names_no_drug_is_about_the_drug_its_text_names_throughout():
+    text = ("WARNING\nEDECRIN is a diuretic. Take EDECRIN with food. Lithium should not be given with "
+            "EDECRIN. Ethacrynic acid is the active ingredient of EDECRIN.")
+    assert dominant_drug_names(text) == ("EDECRIN", "ethacrynic acid")  # a brand brings its generic; lithium is rarer
+    assert dominant_drug_names("WARNING\nTake with food.") == ()
 
 
 def test_drug_classes_come_from_atc_codes_and_fda_tables():

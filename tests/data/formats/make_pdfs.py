@@ -25,7 +25,10 @@ MONOGRAPH = [
                  "Do not open or chew the capsules.")],
     [(16, True, "Side Effects"),
      (11, False, "Common side effects are fatigue and rash."),
-     (11, False, "Blood counts are checked every week.")],
+     (11, False, "Blood counts are checked every week."),
+     # Short lines without a full stop, one under the other: a dose list, not a wrapped sentence.
+     (11, False, "Adults - 15 mg once daily"),
+     (11, False, "Older adults - 10 mg once daily")],
     [(16, True, "Storage"),
      (11, False, "Store the capsules below 25 degrees in the original pack.")],
 ]
