@@ -32,7 +32,9 @@ def load_rich(source: SourceFile, meta: dict) -> Document:
         if not meta.get("drugs") and not meta.get("drug") and not detect_drug_names(meta.get("title") or first_line, ""):
             # A PDF label's first line often names no drug ("WARNING", "Drug Facts", "TABLETS"):
             # its drugs are the ones its text names throughout (bench/drug_names.py).
-            meta = {**meta, "drugs": list(dominant_drug_names(text))}
+            # Its title is then those names, not "WARNING": titles head every section's embedding.
+            names = list(dominant_drug_names(text))
+            meta = {**meta, "drugs": names, **({"title": ", ".join(names)} if names and not meta.get("title") else {})}
     elif suffix in (".html", ".htm"):
         from .html_text import extract_html
 
