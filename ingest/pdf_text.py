@@ -77,7 +77,7 @@ def extract_pdf(path: Path) -> tuple[str, list[tuple[int, int, str]], tuple[tupl
         if previous:
             # A paragraph running on to the next page is one paragraph: "... non-biologic" + "DMARDs."
             runs_on = (not previous[2] and not lines[0][2]
-                       and _runs_on(previous_page[-1], printed[0], previous_page))
+                       and _fills_line(previous_page[-1], printed[0], previous_page))
             gap = ("" if previous[0].endswith("-") else " ") if runs_on else PAGE_GAP
             parts.append(gap)
             pos += len(gap)
@@ -174,6 +174,7 @@ def _is_bold(fontname: str) -> bool:
 def _page_lines(printed: list[_Printed]) -> list[tuple[str, bool, bool]]:
     """[(line, is heading, stands alone)] of one page, wrapped lines joined into paragraphs."""
     body = _body_style(printed)
+    pitch = _pitch(printed)
     lines: list[tuple[str, bool, bool]] = []
     last: _Printed | None = None
     for p in printed:
@@ -186,7 +187,7 @@ def _page_lines(printed: list[_Printed]) -> list[tuple[str, bool, bool]]:
             continue
         heading = stands_out and (is_plain_heading(line) or _numbered_title(line))
         alone = heading or _stands_alone(line)
-        if lines and last is not None and not alone and not lines[-1][2] and _wrapped(last, p, printed):
+        if lines and last is not None and not alone and not lines[-1][2] and _wrapped(last, p, printed, pitch):
             joiner = "" if lines[-1][0].endswith("-") else " "
             lines[-1] = (lines[-1][0] + joiner + line, False, False)
         else:
@@ -195,13 +196,13 @@ def _page_lines(printed: list[_Printed]) -> list[tuple[str, bool, bool]]:
     return lines
 
 
-def _wrapped(above: _Printed, line: _Printed, page: list[_Printed]) -> bool:
+def _wrapped(above: _Printed, line: _Printed, page: list[_Printed], pitch: float) -> bool:
     """Whether line is the wrapped continuation of the printed line above: it starts on the
     next line down, under the line above, and its first word would not have fitted in the
     room the line above left before its column's right edge."""
     em = max(above.size, line.size, 1.0)
     drop = above.baseline - line.baseline
-    if not 0 < drop <= max(LEADING_EMS * em, PARAGRAPH_PITCH * _pitch(page)) or abs(line.x0 - above.x0) > INDENT_EMS * em:
+    if not 0 < drop <= max(LEADING_EMS * em, PARAGRAPH_PITCH * pitch) or abs(line.x0 - above.x0) > INDENT_EMS * em:
         return False
     return _fills_line(above, line, page)
 
@@ -211,12 +212,6 @@ def _pitch(page: list[_Printed]) -> float:
     drops = Counter(round(a.baseline - b.baseline) for a, b in zip(page, page[1:], strict=False)
                     if 0 < a.baseline - b.baseline < 3 * max(a.size, 1.0))
     return float(drops.most_common(1)[0][0]) if drops else 0.0
-
-
-def _runs_on(last: _Printed, first: _Printed, page: list[_Printed]) -> bool:
-    """Whether the first printed line of a page continues the last line of the page before:
-    that line was full, the first word of this one would not have fitted on it."""
-    return _fills_line(last, first, page)
 
 
 def _fills_line(above: _Printed, line: _Printed, page: list[_Printed]) -> bool:
