@@ -14,6 +14,7 @@ inside its wheel.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,7 +34,7 @@ COMMON_WORD_ZIPF = 3.0
 # often as the most named one (bench/drug_names.py measures the choice on labels whose
 # names are known; the share and count with the most right names, then the fewest extra)
 # and at least this many times.
-DOMINANT_DRUG_SHARE = 0.75  # 0.75 and 2: a right name for 103 of 113 known labels, 9 extra names
+DOMINANT_DRUG_SHARE = 0.75  # 0.75 and 2: a right name for 97 of 113 known labels, 17 extra names
 MIN_DRUG_MENTIONS = 2
 
 
@@ -93,11 +94,7 @@ def generics_of(word: str) -> tuple[str, ...]:
 def detect_drug_names(title: str, text: str) -> tuple[str, ...]:
     """Drug names in the title (by lexicon, INN stem or known name; a brand brings its generic:
     "AFINITOR" -> AFINITOR, everolimus) plus brand names in the text."""
-    names: list[str] = []
-    for word in _WORD.findall(title):
-        for name in (word, *generics_of(word)) if looks_like_drug(word) else ():
-            if name.lower() not in {n.lower() for n in names}:
-                names.append(name)
+    names = _with_generics(w for w in _WORD.findall(title) if looks_like_drug(w))
     if names:
         for m in _BRAND.finditer(text[:5000]):
             brand = m.group(1) or m.group(2)
@@ -109,30 +106,33 @@ def detect_drug_names(title: str, text: str) -> tuple[str, ...]:
 def dominant_drug_names(text: str) -> tuple[str, ...]:
     """The drug names of a label whose first line names no drug (a PDF opening with "WARNING"
     or "Drug Facts"): its dominant drug words, a brand with its generic."""
+    return tuple(_with_generics(_dominant_drug_words(text)))
+
+
+def _with_generics(words) -> list[str]:
+    """Each drug word followed by the generics it stands for, each name once (case aside)."""
     names: list[str] = []
-    for word in _dominant_drug_words(text):
+    for word in words:
         for name in (word, *generics_of(word)):
             if name.lower() not in {n.lower() for n in names}:
                 names.append(name)
-    return tuple(names)
+    return names
 
 
 def _dominant_drug_words(text: str) -> tuple[str, ...]:
     """The drug-like words the text names most, each at least DOMINANT_DRUG_SHARE as often as the
     most named one and at least MIN_DRUG_MENTIONS times, in the spelling used most. A label
     names its own drug throughout; a drug it mentions in passing (an interaction) is rarer."""
-    counts: dict[str, int] = {}
-    spelling: dict[str, dict[str, int]] = {}
-    for word in _WORD.findall(text):
-        key = word.lower()
-        counts[key] = counts.get(key, 0) + 1
-        forms = spelling.setdefault(key, {})
-        forms[word] = forms.get(word, 0) + 1
-    drugs = sorted(((n, w) for w, n in counts.items() if n >= MIN_DRUG_MENTIONS and looks_like_drug(w)), reverse=True)
+    spellings = Counter(_WORD.findall(text))
+    counts: Counter = Counter()
+    for word, n in spellings.items():
+        counts[word.lower()] += n
+    drugs = [(n, w) for w, n in counts.most_common() if n >= MIN_DRUG_MENTIONS and looks_like_drug(w)]
     if not drugs:
         return ()
     top = drugs[0][0]
-    return tuple(max(spelling[w].items(), key=lambda kv: kv[1])[0] for n, w in drugs if n >= DOMINANT_DRUG_SHARE * top)
+    return tuple(max((s for s in spellings if s.lower() == w), key=spellings.__getitem__)
+                 for n, w in drugs if n >= DOMINANT_DRUG_SHARE * top)
 
 
 @dataclass(frozen=True, slots=True)

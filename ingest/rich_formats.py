@@ -28,8 +28,7 @@ def load_rich(source: SourceFile, meta: dict) -> Document:
         label = read_label(text, headings, pages)
         if label:
             meta = _label_meta(label, text, meta)
-        first_line = text.lstrip().split("\n", 1)[0].strip()[:200]
-        if not meta.get("drugs") and not meta.get("drug") and not detect_drug_names(meta.get("title") or first_line, ""):
+        if not meta.get("drugs") and not meta.get("drug") and not detect_drug_names(meta.get("title") or _first_line(text), ""):
             # A PDF label's first line often names no drug ("WARNING", "Drug Facts", "TABLETS"):
             # its drugs are the ones its text names throughout (bench/drug_names.py).
             # Its title is then those names, not "WARNING": titles head every section's embedding.
@@ -47,10 +46,14 @@ def load_rich(source: SourceFile, meta: dict) -> Document:
     if not text.strip():
         kind = "PDF (scanned or image-only pages?)" if suffix == ".pdf" else "HTML after dropping scripts and navigation"
         raise ValueError(f"no text in this {kind}")
-    title = str(meta.get("title") or text.lstrip().split("\n", 1)[0].strip()[:200])
+    title = str(meta.get("title") or _first_line(text))
     sections = label.sections if label else sections_from_headings(text, headings, title, pages)
     return make_document(source.rel_id, text, markdown=False, meta=meta, source_path=str(source.path),
                          sections=sections, pages=pages)
+
+
+def _first_line(text: str) -> str:
+    return text.lstrip().split("\n", 1)[0].strip()[:200]
 
 
 def sections_from_headings(text: str, headings: list[tuple[int, int, str]], title: str,
