@@ -103,6 +103,13 @@ def detect_drug_names(title: str, text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def active_ingredient_names(section_text: str) -> tuple[str, ...]:
+    """The drug names of an OTC Drug Facts panel: the drug words of its "Active ingredient(s)"
+    section, which lists each active ingredient by its established name (21 CFR
+    201.66(c)(2)): "Diphenhydramine HCl 12.5 mg" -> Diphenhydramine."""
+    return tuple(_with_generics(w for w in _WORD.findall(section_text) if looks_like_drug(w)))
+
+
 def dominant_drug_names(text: str) -> tuple[str, ...]:
     """The drug names of a label whose first line names no drug (a PDF opening with "WARNING"
     or "Drug Facts"): its dominant drug words, a brand with its generic."""

@@ -37,7 +37,9 @@ def field_codes() -> dict[str, str]:
 
 
 def section_code(title: str, level: str) -> str:
-    """LOINC code of a heading at level "top", "sub" or "unnumbered", "" if not a known name.
+    """LOINC code of a heading at level "top", "sub" or "unnumbered" (a PLR label's, 21 CFR
+    201.57) or "other" (an OTC Drug Facts panel's, 21 CFR 201.66(c); an older-format label's
+    Warnings and Precautions, 21 CFR 201.80), "" if not a known name.
 
     Exact name first ("Warnings and Precautions"); a top-level or unnumbered heading may
     also start with one ("HOW SUPPLIED/STORAGE AND HANDLING" -> How Supplied,
@@ -61,7 +63,7 @@ def _normalize(title: str) -> str:
 @cache
 def heading_names() -> dict[str, dict[str, str]]:
     """{level: {normalized name or printed heading: code}} from the data file."""
-    names: dict[str, dict[str, str]] = {"top": {}, "sub": {}, "unnumbered": {}}
+    names: dict[str, dict[str, str]] = {"top": {}, "sub": {}, "unnumbered": {}, "other": {}}
     with HEADINGS.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             for name in (row["name"], row["pi_heading"]):
@@ -87,7 +89,8 @@ def heading_codes(titles: list[str], levels: list[int] | None = None) -> list[st
     for i, title in enumerate(titles):
         m = _NUMBER.match(title)
         number, name = (m.group(1), m.group(2)) if m else ("", title)
-        code = section_code(name, "sub") or section_code(name, "top") or section_code(name, "unnumbered")
+        code = (section_code(name, "sub") or section_code(name, "top") or section_code(name, "unnumbered")
+                or section_code(name, "other"))
         if not code and number and "." in number:
             code = by_number.get(number.rsplit(".", 1)[0], "")
         if not code and levels is not None:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from .chunking import page_of
 from .documents import SourceFile, make_document
-from .drugs import detect_drug_names, dominant_drug_names
+from .drugs import active_ingredient_names, detect_drug_names, dominant_drug_names
 from .loinc import heading_codes
 from .pdf_label import LabelLayout, read_label
 from .records import Document, Section
+
+ACTIVE_INGREDIENT = "55106-9"  # LOINC "Active Ingredient" (a Drug Facts panel's first section)
 
 
 def load_rich(source: SourceFile, meta: dict) -> Document:
@@ -29,10 +31,9 @@ def load_rich(source: SourceFile, meta: dict) -> Document:
         if label:
             meta = _label_meta(label, text, meta)
         if not meta.get("drugs") and not meta.get("drug") and not detect_drug_names(meta.get("title") or _first_line(text), ""):
-            # A PDF label's first line often names no drug ("WARNING", "Drug Facts", "TABLETS"):
-            # its drugs are the ones its text names throughout (bench/drug_names.py).
-            # Its title is then those names, not "WARNING": titles head every section's embedding.
-            names = list(dominant_drug_names(text))
+            # A PDF label's first line often names no drug ("WARNING", "Drug Facts", "TABLETS").
+            # Its title is then its drug names, not "WARNING": titles head every section's embedding.
+            names = list(unnamed_label_drugs(text, headings))
             meta = {**meta, "drugs": names, **({"title": ", ".join(names)} if names and not meta.get("title") else {})}
     elif suffix in (".html", ".htm"):
         from .html_text import extract_html
@@ -52,6 +53,27 @@ def load_rich(source: SourceFile, meta: dict) -> Document:
                          sections=sections, pages=pages)
 
 
+def unnamed_label_drugs(text: str, headings: list[tuple[int, int, str]]) -> tuple[str, ...]:
+    """The drugs of a label whose first line names none: a Drug Facts panel's active
+    ingredients; otherwise the drugs its text names throughout (bench/drug_names.py)."""
+    codes = heading_codes([h[2] for h in headings])
+    for i, ((_, body_start, _), code) in enumerate(zip(headings, codes, strict=True)):
+        if code == ACTIVE_INGREDIENT:
+            body_end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
+            names = active_ingredient_names(text[body_start:body_end])
+            if names:
+                return names
+    return dominant_drug_names(text)
+
+
+def type_levels(titles: list[str]) -> list[int] | None:
+    """Heading levels by case, where a document sets some headings in capitals and some not
+    (an older-format label: "WARNINGS", then "Tardive Dyskinesia" under it): capitals 1, others 2,
+    so an unnamed mixed-case heading means what the capitals above it mean. None otherwise."""
+    upper = [t.isupper() for t in titles]
+    return [1 if u else 2 for u in upper] if any(upper) and not all(upper) else None
+
+
 def _first_line(text: str) -> str:
     return text.lstrip().split("\n", 1)[0].strip()[:200]
 
@@ -65,7 +87,8 @@ def sections_from_headings(text: str, headings: list[tuple[int, int, str]], titl
     """
     cuts = [(0, 0, title)] if text[: headings[0][0] if headings else len(text)].strip() else []
     cuts += headings
-    codes = [""] * (len(cuts) - len(headings)) + heading_codes([h[2] for h in headings])
+    titles = [h[2] for h in headings]
+    codes = [""] * (len(cuts) - len(headings)) + heading_codes(titles, type_levels(titles))
     sections = []
     for i, (_, body_start, heading) in enumerate(cuts):
         body_end = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)

@@ -75,6 +75,31 @@ def test_pdf_pages_headings_and_rejoined_lines():
     assert {c.section: c.page for c in chunks} == {"Indications": 1, "Dosage": 1, "Side Effects": 2, "Storage": 3}
 
 
+def test_a_drug_facts_pdf_is_about_its_active_ingredient_and_its_headings_carry_their_codes():
+    """drug-facts.pdf (make_pdfs.py): the first line, "Drug Facts", names no drug, and the text
+    names "sedatives" as often as its active ingredient."""
+    doc = load(FORMATS / "drug-facts.pdf")
+    assert doc.drugs == ("Diphenhydramine",) and doc.title == "Diphenhydramine"
+    codes = {s.title: s.section_code for s in doc.sections}
+    assert codes["Active ingredient (in each tablet)"] == "55106-9"
+    assert codes["Do not use"] == "50570-1" and codes["Directions"] == "34068-7"
+    assert codes["Ask a doctor or pharmacist before use if you are"] == "50568-5"
+
+
+def test_an_older_format_labels_mixed_case_headings_mean_what_the_capitals_above_them_mean():
+    from ingest.rich_formats import sections_from_headings
+
+    text = "WARNINGS\nTardive Dyskinesia\nMay occur.\nPRECAUTIONS\nPediatric Use\nNot studied.\n"
+    titles = ["WARNINGS", "Tardive Dyskinesia", "PRECAUTIONS", "Pediatric Use"]
+    headings, at = [], 0
+    for title in titles:
+        start = text.index(title, at)
+        at = start + len(title)
+        headings.append((start, at, title))
+    assert [s.section_code for s in sections_from_headings(text, headings, "x")] == [
+        "34071-1", "34071-1", "42232-9", "34081-0"]  # Pediatric Use has a code of its own
+
+
 def test_index_stores_extracted_text_and_offsets_round_trip(formats_corpus, tmp_path, encoder):
     build(formats_corpus, tmp_path / "index", encoder)
     index = load_index(tmp_path / "index")

@@ -173,6 +173,12 @@ def test_plain_numbered_headings_without_type_styles(marker):
     ("Carcinogenesis, Mutagenesis, Impairment of Fertility", "sub", "34083-6"),
     ("Pregnancy Exposure Registry", "sub", ""),
     ("PRICE LIST", "top", ""),
+    # an OTC Drug Facts panel's headings (21 CFR 201.66(c)) and an older-format label's
+    ("Active ingredients (in each 5 mL)", "other", "55106-9"),
+    ("Ask a doctor before use if the child has", "other", "50569-3"),
+    ("Ask a doctor or pharmacist before use if you are", "other", "50568-5"),
+    ("If pregnant or breast-feeding, ask a health professional before use.", "other", "53414-9"),
+    ("PRECAUTIONS", "other", "42232-9"),
 ])
 def test_section_code_by_name(title, level, code):
     assert section_code(title, level) == code

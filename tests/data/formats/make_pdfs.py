@@ -100,6 +100,32 @@ PLAIN_LABEL = [
 ]
 
 
+# An OTC Drug Facts panel (21 CFR 201.66): bold headings at body size, and a first line that
+# names no drug. "sedatives" is named as often as the active ingredient.
+DRUG_FACTS = [
+    [(11, True, "Drug Facts"),
+     (10, True, "Active ingredient (in each tablet)"),
+     (10, False, "Diphenhydramine HCl 25 mg"),
+     (10, True, "Purpose"),
+     (10, False, "Antihistamine"),
+     (10, True, "Uses"),
+     (10, False, "temporarily relieves sneezing and runny nose due to hay fever"),
+     (10, True, "Warnings"),
+     (10, True, "Do not use"),
+     (10, False, "with any other product containing diphenhydramine, even one used on skin"),
+     (10, True, "Ask a doctor or pharmacist before use if you are"),
+     (10, False, "taking sedatives or tranquilizers"),
+     (10, True, "When using this product"),
+     (10, False, "marked drowsiness may occur; sedatives and tranquilizers may increase drowsiness"),
+     (10, True, "Keep out of reach of children."),
+     (10, False, "In case of overdose, get medical help or contact a Poison Control Center right away."),
+     (10, True, "Directions"),
+     (10, False, "adults and children 12 years and over: 1 to 2 tablets every 4 to 6 hours"),
+     (10, True, "Inactive ingredients"),
+     (10, False, "lactose, magnesium stearate, microcrystalline cellulose")],
+]
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
@@ -141,3 +167,4 @@ if __name__ == "__main__":
     write_pdf(HERE / "zentrodomide.pdf", MONOGRAPH)
     write_pdf(HERE / "blank.pdf", [[]])
     write_pdf(HERE / "plain-label.pdf", PLAIN_LABEL)
+    write_pdf(HERE / "drug-facts.pdf", DRUG_FACTS)
