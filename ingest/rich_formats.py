@@ -15,6 +15,7 @@ from .drugs import active_ingredient_names, detect_drug_names, dominant_drug_nam
 from .loinc import heading_codes
 from .pdf_label import LabelLayout, read_label
 from .records import Document, Section
+from .spl import label_drug_names
 
 ACTIVE_INGREDIENT = "55106-9"  # LOINC "Active Ingredient" (a Drug Facts panel's first section)
 
@@ -35,6 +36,9 @@ def load_rich(source: SourceFile, meta: dict) -> Document:
             # Its title is then its drug names, not "WARNING": titles head every section's embedding.
             names = list(unnamed_label_drugs(text, headings))
             meta = {**meta, "drugs": names, **({"title": ", ".join(names)} if names and not meta.get("title") else {})}
+        if meta.get("drugs"):
+            # the words of a many-word name a question may use alone, as for SPL ("ethacrynic acid" -> ethacrynic)
+            meta = {**meta, "drugs": list(label_drug_names((), meta["drugs"]))}
     elif suffix in (".html", ".htm"):
         from .html_text import extract_html
 

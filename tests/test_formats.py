@@ -86,6 +86,19 @@ def test_a_drug_facts_pdf_is_about_its_active_ingredient_and_its_headings_carry_
     assert codes["Ask a doctor or pharmacist before use if you are"] == "50568-5"
 
 
+def test_a_pdf_labels_many_word_generic_is_found_by_its_own_word_as_in_spl(tmp_path):
+    """A question says "ethacrynic", the label "EDECRIN" (its generic: ethacrynic acid)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_pdfs", FORMATS / "make_pdfs.py")
+    make_pdfs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_pdfs)
+    make_pdfs.write_pdf(tmp_path / "tablets.pdf", [[(11, True, "TABLETS"),
+                                                    (10, False, "EDECRIN is a loop diuretic. Take EDECRIN with food.")]])
+    doc = load(tmp_path / "tablets.pdf")
+    assert doc.title == "EDECRIN, ethacrynic acid" and "ethacrynic" in doc.drugs
+
+
 def test_an_older_format_labels_mixed_case_headings_mean_what_the_capitals_above_them_mean():
     from ingest.rich_formats import sections_from_headings
 
