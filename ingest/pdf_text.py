@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .pdf_label import is_label_heading
@@ -40,6 +40,10 @@ WRAPPED_HEADING_CHARS = 50
 WORD_SPACE_EMS = 0.15  # a gap this wide between glyphs is a word space (a space is ~0.25 em)
 CELL_GAP_EMS = 1.5  # wider than any word space: the gap between two table cells
 CELL_SEPARATOR = " | "  # as the SPL reader joins a table row's cells
+ALIGNED_CELL_GAP_EMS = 0.5  # wider than a stretched word space (~0.28 em): a cell gap where columns align
+ALIGN_EMS = 0.05  # x positions this close are one column's left edge
+ALIGN_ROWS = 3  # rows this many lines apart belong to one table
+CELL_LEADING_EMS = 1.3  # a wrapped cell's next line is this close below; the next row is further (cell padding)
 SAME_LINE_EMS = 0.5  # baselines closer than this are one printed line (superscripts rise ~0.33 em)
 LEADING_EMS = 1.5  # the next line of a paragraph starts within this (leading is ~1.2 em); more is paragraph spacing
 PARAGRAPH_PITCH = 1.2  # or within this many of the page's usual line pitch (double-spaced pages)
@@ -62,6 +66,16 @@ class _Printed:
     size: float  # the smallest font size on the line
     bold: bool  # every glyph bold
     first_word: float  # width of its first word
+    # (x0, gap before it in ems, text) of its runs between gaps wider than a word space
+    pieces: tuple[tuple[float, float, str], ...] = ()
+
+    @property
+    def cells(self) -> tuple[float, ...]:
+        """Where its table cells after the first start (x0); () when it is no table row."""
+        return tuple(x for x, _, cell in self._parts() if cell)
+
+    def _parts(self):
+        return [(x, gap, gap > CELL_GAP_EMS) for x, gap, _ in self.pieces]
 
 
 def extract_pdf(path: Path) -> tuple[str, list[tuple[int, int, str]], tuple[tuple[int, int], ...]]:
@@ -120,7 +134,7 @@ def _read_pages(path: Path) -> list[list[_Printed]]:
         with path.open("rb") as handle:
             for page in PDFPage.get_pages(handle):
                 interpreter.process_page(page)
-                pages.append(_printed_lines([g for g in glyphs(device.get_result()) if g.upright]))
+                pages.append(_aligned_cells(_printed_lines([g for g in glyphs(device.get_result()) if g.upright])))
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ValueError("encrypted PDF (needs a password)") from None
     except (PDFSyntaxError, PSException, KeyError, TypeError, ValueError) as err:
@@ -133,9 +147,10 @@ def _printed_lines(glyphs) -> list[_Printed]:
     moves by half an em or more, or when it is drawn left of the glyph before it."""
     lines: list[_Printed] = []
     chars: list = []
+    pieces: list[list] = []  # [x0, gap before in ems, [texts]]
 
     def close():
-        text = "".join(chars_text).strip()
+        text = _joined([(x, gap, "".join(texts)) for x, gap, texts in pieces], ())
         if text:
             words = [c for c in chars if c.get_text().strip()]
             first_end = words[0].x1
@@ -143,11 +158,11 @@ def _printed_lines(glyphs) -> list[_Printed]:
                 if c.x0 - first_end > WORD_SPACE_EMS * c.size:
                     break
                 first_end = c.x1
-            lines.append(_Printed(" ".join(text.split()).replace("| |", "|").strip(" |"), words[0].x0, words[-1].x1, words[0].matrix[5],
+            lines.append(_Printed(text, words[0].x0, words[-1].x1, words[0].matrix[5],
                                   min(c.size for c in words), all(_is_bold(c.fontname) for c in words),
-                                  first_end - words[0].x0))
+                                  first_end - words[0].x0,
+                                  tuple((x, gap, "".join(texts)) for x, gap, texts in pieces)))
 
-    chars_text: list[str] = []
     for glyph in glyphs:
         text = glyph.get_text()
         if chars:
@@ -155,16 +170,45 @@ def _printed_lines(glyphs) -> list[_Printed]:
             em = max(last.size, glyph.size, 1.0)
             if abs(glyph.matrix[5] - chars[0].matrix[5]) >= SAME_LINE_EMS * em or glyph.x0 < last.x0 - 0.1 * em:
                 close()
-                chars, chars_text = [], []
-            elif glyph.x0 - last.x1 > CELL_GAP_EMS * em and text != " ":
-                chars_text.append(CELL_SEPARATOR)
-            elif glyph.x0 - last.x1 > WORD_SPACE_EMS * em and text != " " and last.get_text() != " ":
-                chars_text.append(" ")
+                chars, pieces = [], []
+            elif text != " " and glyph.x0 - last.x1 > WORD_SPACE_EMS * em:
+                pieces.append([glyph.x0, (glyph.x0 - last.x1) / em, []])
+        if not pieces:
+            pieces.append([glyph.x0, 0.0, []])
         chars.append(glyph)
-        chars_text.append(text)
+        pieces[-1][2].append(text)
     if chars:
         close()
     return lines
+
+
+def _joined(pieces, cell_starts) -> str:
+    """A printed line's text: its runs joined by a space, or by CELL_SEPARATOR after a gap
+    wider than any word space or where a table column starts (cell_starts: their x0s)."""
+    out = []
+    for i, (x, gap, text) in enumerate(pieces):
+        if i:
+            out.append(CELL_SEPARATOR if gap > CELL_GAP_EMS or x in cell_starts else " ")
+        out.append(text)
+    return " ".join("".join(out).split()).replace("| |", "|").strip(" |")
+
+
+def _aligned_cells(lines: list[_Printed]) -> list[_Printed]:
+    """Table columns line up: a gap too narrow for CELL_GAP_EMS still parts two cells where a
+    row at most ALIGN_ROWS lines away starts a cell at the same x, and the gap is wider than
+    a stretched word space (ALIGNED_CELL_GAP_EMS): a long first cell leaves little room."""
+    out = []
+    for i, line in enumerate(lines):
+        near = [c for j in range(max(0, i - ALIGN_ROWS), min(len(lines), i + ALIGN_ROWS + 1)) if j != i
+                for c in lines[j].cells]
+        tolerance = ALIGN_EMS * line.size
+        starts = {x for x, gap, cell in line._parts()
+                  if not cell and gap > ALIGNED_CELL_GAP_EMS and any(abs(x - c) <= tolerance for c in near)}
+        if starts:
+            pieces = tuple((x, CELL_GAP_EMS + 1.0 if x in starts else gap, t) for x, gap, t in line.pieces)
+            line = replace(line, text=_joined(pieces, ()), pieces=pieces)
+        out.append(line)
+    return out
 
 
 def _is_bold(fontname: str) -> bool:
@@ -177,6 +221,7 @@ def _page_lines(printed: list[_Printed]) -> list[tuple[str, bool, bool]]:
     pitch = _pitch(printed)
     lines: list[tuple[str, bool, bool]] = []
     last: _Printed | None = None
+    row: _Printed | None = None  # the table row the last line holds
     for p in printed:
         line, style = p.text, (round(p.size, 1), p.bold)
         stands_out = bool(body and _stands_out(style, body))
@@ -185,13 +230,26 @@ def _page_lines(printed: list[_Printed]) -> list[tuple[str, bool, bool]]:
             lines[-1] = (f"{lines[-1][0]} {line}", True, True)
             last = p
             continue
-        heading = stands_out and (is_plain_heading(line) or _numbered_title(line))
+        if stands_out and lines and last is not None and _wraps_styled(lines[-1][0], last, p, printed, pitch):
+            # a bold paragraph (a table caption) wrapped onto this line: a heading only if the
+            # whole still reads as one
+            joined = lines[-1][0] + ("" if lines[-1][0].endswith("-") else " ") + line
+            heading = is_plain_heading(joined)
+            lines[-1] = (joined, heading, heading or _stands_alone(joined))
+            last = p
+            continue
+        # a table row (cells) is neither a heading nor part of a paragraph
+        heading = stands_out and not p.cells and (is_plain_heading(line) or _numbered_title(line))
         alone = heading or _stands_alone(line)
-        if lines and last is not None and not alone and not lines[-1][2] and _wrapped(last, p, printed, pitch):
+        if row is not None and last is not None and not alone and _continues_cell(row, last, p):
+            lines[-1] = (f"{lines[-1][0]} {line}", False, lines[-1][2])
+        elif (lines and last is not None and not alone and not lines[-1][2] and not last.cells and not p.cells
+              and _wrapped(last, p, printed, pitch)):
             joiner = "" if lines[-1][0].endswith("-") else " "
             lines[-1] = (lines[-1][0] + joiner + line, False, False)
         else:
             lines.append((line, heading, alone))
+            row = p if p.cells else None
         last = p
     return lines
 
@@ -207,6 +265,27 @@ def _wrapped(above: _Printed, line: _Printed, page: list[_Printed], pitch: float
     return _fills_line(above, line, page)
 
 
+def _wraps_styled(text: str, above: _Printed, line: _Printed, page: list[_Printed], pitch: float) -> bool:
+    """line continues the bold or larger line above it in the same type: set right below it
+    (one line's leading) at the same left edge (not centred title lines), the line above
+    stopping mid-sentence, and wrapped (`_wrapped`)."""
+    em = max(above.size, line.size, 1.0)
+    # the column's edge is set by the other lines (a title line alone on its x fills only itself)
+    others = [p for p in page if p is not above]
+    return ((round(above.size, 1), above.bold) == (round(line.size, 1), line.bold) and text[-1] not in ".:;!?"
+            and 0 < above.baseline - line.baseline <= LEADING_EMS * em and abs(line.x0 - above.x0) <= SAME_LINE_EMS * em
+            and _wrapped(above, line, others, pitch))
+
+
+def _continues_cell(row: _Printed, above: _Printed, line: _Printed) -> bool:
+    """line is a table cell's text wrapped onto the next printed line: it starts at one of the
+    row's later columns, one line's leading below (a new row has its cell padding too)."""
+    em = max(above.size, line.size, 1.0)
+    drop = above.baseline - line.baseline
+    return (0 < drop <= CELL_LEADING_EMS * em
+            and any(abs(line.x0 - c) <= ALIGN_EMS * em for c in row.cells))
+
+
 def _pitch(page: list[_Printed]) -> float:
     """The page's usual distance from one baseline to the next (its leading)."""
     drops = Counter(round(a.baseline - b.baseline) for a, b in zip(page, page[1:], strict=False)
@@ -220,7 +299,7 @@ def _fills_line(above: _Printed, line: _Printed, page: list[_Printed]) -> bool:
     if _LIST_ITEM.match(line.text):
         return False
     em = max(above.size, line.size, 1.0)
-    right = max(p.x1 for p in page if abs(p.x0 - above.x0) <= INDENT_EMS * em)
+    right = max((p.x1 for p in page if abs(p.x0 - above.x0) <= INDENT_EMS * em), default=above.x1)
     return line.first_word + 2 * WORD_SPACE_EMS * em > right - above.x1
 
 

@@ -52,7 +52,8 @@ def load_rich(source: SourceFile, meta: dict) -> Document:
         kind = "PDF (scanned or image-only pages?)" if suffix == ".pdf" else "HTML after dropping scripts and navigation"
         raise ValueError(f"no text in this {kind}")
     title = str(meta.get("title") or _first_line(text))
-    sections = label.sections if label else sections_from_headings(text, headings, title, pages)
+    sections = label.sections if label else sections_from_headings(text, headings, title, pages,
+                                                                   by_case=suffix == ".pdf")
     return make_document(source.rel_id, text, markdown=False, meta=meta, source_path=str(source.path),
                          sections=sections, pages=pages)
 
@@ -83,16 +84,17 @@ def _first_line(text: str) -> str:
 
 
 def sections_from_headings(text: str, headings: list[tuple[int, int, str]], title: str,
-                           pages: tuple[tuple[int, int], ...] = ()) -> tuple[Section, ...]:
+                           pages: tuple[tuple[int, int], ...] = (), by_case: bool = False) -> tuple[Section, ...]:
     """Sections from (line start, line end, heading) spans; text before the first goes under title.
 
+    by_case (a PDF, whose headings have no levels of their own): `type_levels`.
     Same layout as plain-text sections: a section's body runs from the end of its
     heading line to the start of the next heading line.
     """
     cuts = [(0, 0, title)] if text[: headings[0][0] if headings else len(text)].strip() else []
     cuts += headings
     titles = [h[2] for h in headings]
-    codes = [""] * (len(cuts) - len(headings)) + heading_codes(titles, type_levels(titles))
+    codes = [""] * (len(cuts) - len(headings)) + heading_codes(titles, type_levels(titles) if by_case else None)
     sections = []
     for i, (_, body_start, heading) in enumerate(cuts):
         body_end = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)

@@ -126,17 +126,40 @@ DRUG_FACTS = [
 ]
 
 
+# A dose table: a bold caption wrapping onto a second short line (no heading), rows whose
+# second column starts 0.8 em after the longest first cell (narrower than a cell gap, but
+# every row's column starts there), and a second cell wrapping onto a line of its own.
+_CELL_1 = ("Body weight", "15 kg to less than 30 kg of body weight", "30 kg or more")
+_COLUMN_2 = max(_width(c, 10, False) for c in _CELL_1) + 8  # 0.8 em after the longest first cell
+DOSE_TABLE = [
+    [(16, True, "Dosage"),
+     (10, False, "The dose depends on body weight, as the table shows."),
+     (10, True, "Table 1. Recommended dosage of zentrodomide by body weight in children and adolescents "
+                "with relapsed myeloma"),
+     (10, True, [(0, _CELL_1[0]), (_COLUMN_2, "Dose")], 1.6),
+     (10, False, [(0, _CELL_1[1]), (_COLUMN_2, "20 mg every other week")], 1.6),
+     (10, False, [(_COLUMN_2, "(20 mg prefilled syringe)")], 1.2),
+     (10, False, [(0, _CELL_1[2]), (_COLUMN_2, "40 mg every other week")], 1.6),
+     (10, False, "Doses above 40 mg have not been studied.")],
+]
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
 def _content(lines) -> bytes:
     ops, y = [], 800
-    for size, bold, text in lines:
+    for size, bold, text, *drop in lines:
+        font = "F2" if bold else "F1"
+        if isinstance(text, list):  # a table row: (x offset, cell text) on one baseline, drop ems below the last
+            y -= size * drop[0]
+            ops += [f"BT /{font} {size} Tf {56 + dx:.1f} {y:.1f} Td ({_escape(cell)}) Tj ET" for dx, cell in text]
+            continue
         y -= size * 1.0 if bold else size * 0.4  # space before a heading or a paragraph
         for printed in _wrap(size, bold, text):
             y -= size * 1.2
-            ops.append(f"BT /{'F2' if bold else 'F1'} {size} Tf 56 {y:.0f} Td ({_escape(printed)}) Tj ET")
+            ops.append(f"BT /{font} {size} Tf 56 {y:.0f} Td ({_escape(printed)}) Tj ET")
     return "\n".join(ops).encode("latin-1")
 
 
@@ -168,3 +191,4 @@ if __name__ == "__main__":
     write_pdf(HERE / "blank.pdf", [[]])
     write_pdf(HERE / "plain-label.pdf", PLAIN_LABEL)
     write_pdf(HERE / "drug-facts.pdf", DRUG_FACTS)
+    write_pdf(HERE / "dose-table.pdf", DOSE_TABLE)
