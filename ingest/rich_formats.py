@@ -9,6 +9,8 @@ numbered sections of the full text only, with their LOINC codes.
 
 from __future__ import annotations
 
+import re
+
 from .chunking import page_of
 from .documents import SourceFile, make_document
 from .drugs import active_ingredient_names, detect_drug_names, dominant_drug_names
@@ -102,10 +104,23 @@ def sections_from_headings(text: str, headings: list[tuple[int, int, str]], titl
     return tuple(sections)
 
 
+_PRODUCT_NAME = re.compile(r"^(.+?)\s*\(([^()]+)\)")
+
+
+def product_title(line: str) -> str:
+    """A label's title as SPL makes it, "BRAND (generic)", from the Highlights' product line:
+    "LIPITOR® (atorvastatin calcium) Tablets for oral administration" -> "LIPITOR (atorvastatin
+    calcium)". Titles head every section's embedding, so a label reads the same from both."""
+    m = _PRODUCT_NAME.match(line)
+    if not m:
+        return line
+    return f"{m.group(1).strip(' ®™*')} ({m.group(2).strip()})"
+
+
 def _label_meta(label: LabelLayout, text: str, meta: dict) -> dict:
     """Title, date and drug names (generic + brand) read from a label's Highlights; the
     sidecar's own values win."""
-    found = {"title": label.title, "date": label.date}
+    found = {"title": product_title(label.title), "date": label.date}
     if label.title and label.brand:
         names = detect_drug_names(label.title, text)
         found["drugs"] = [*names, label.brand] if label.brand.lower() not in map(str.lower, names) else list(names)
