@@ -72,6 +72,18 @@ def heading_names() -> dict[str, dict[str, str]]:
     return names
 
 
+@cache
+def printed_headings() -> dict[str, str]:
+    """LOINC code -> the heading labels print for it where the LOINC name is SPL's own
+    jargon ("42231-1" SPL Medguide -> "Medication Guide"), from the data file."""
+    out: dict[str, str] = {}
+    with HEADINGS.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["pi_heading"] and row["name"].startswith("SPL "):
+                out.setdefault(row["code"], row["pi_heading"])
+    return out
+
+
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+(.*)$")
 
 

@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 
-from .loinc import UNCLASSIFIED, section_names
+from .loinc import UNCLASSIFIED, printed_headings, section_names
 from .records import Section
 
 NS = "urn:hl7-org:v3"
@@ -231,7 +231,7 @@ def _walk_section(sec: Element, parent_code: str, label: LabelText, parent_title
         if parent_title and label.sections and label.sections[-1][2] != parent_title:
             title = parent_title
     elif not title:
-        title = section_names().get(code, "") or "Label"
+        title = printed_headings().get(code) or section_names().get(code, "") or "Label"
     text_el = sec.find(f"{_NS}text")
     lines = section_lines(text_el) if text_el is not None else []
     if title:

@@ -57,6 +57,8 @@ def test_subsections_take_their_parents_code_and_titles():
     assert by_title["2.1 Rheumatoid Arthritis, Psoriatic Arthritis, and Ankylosing Spondylitis"].section_code == "34068-7"
     assert by_title["5.1 Serious Infections"].section_code == "43685-7"
     assert by_title["8.1 Pregnancy"].section_code == "42228-7"
+    # an untitled Medication Guide is titled as labels print it, not by LOINC's "SPL Medguide"
+    assert by_title["Medication Guide"].section_code == "42231-1" and "SPL Medguide" not in by_title
 
 
 def test_table_rows_are_lines_with_cells_joined_and_header_kept():
