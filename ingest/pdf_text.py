@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .loinc import section_code
 from .pdf_label import is_label_heading
 from .sections import is_plain_heading
 
@@ -239,7 +240,8 @@ def _page_lines(printed: list[_Printed]) -> list[tuple[str, bool, bool]]:
             last = p
             continue
         # a table row (cells) is neither a heading nor part of a paragraph
-        heading = stands_out and not p.cells and (is_plain_heading(line) or _numbered_title(line))
+        heading = stands_out and not p.cells and (is_plain_heading(line) or _numbered_title(line)
+                                                  or _drug_facts_heading(line))
         alone = heading or _stands_alone(line)
         if row is not None and last is not None and not alone and _continues_cell(row, last, p):
             lines[-1] = (f"{lines[-1][0]} {line}", False, lines[-1][2])
@@ -324,6 +326,11 @@ def _wraps_heading(previous: tuple[str, bool, bool], previous_style, line: str, 
     return (heading and style == previous_style and len(text) >= WRAPPED_HEADING_CHARS
             and bool(_NUMBERED_HEADING.match(text)) and not _NUMBERED_HEADING.match(line)
             and len(text) + 1 + len(line) <= MAX_NUMBERED_TITLE_CHARS and line[-1] not in ".,;:")
+
+
+def _drug_facts_heading(line: str) -> bool:
+    """A Drug Facts heading printed as a sentence: "Keep out of reach of children." (21 CFR 201.66(c))."""
+    return line.endswith(".") and is_plain_heading(line[:-1]) and bool(section_code(line[:-1], "other"))
 
 
 def _numbered_title(line: str) -> bool:

@@ -84,6 +84,7 @@ def test_a_drug_facts_pdf_is_about_its_active_ingredient_and_its_headings_carry_
     assert codes["Active ingredient (in each tablet)"] == "55106-9"
     assert codes["Do not use"] == "50570-1" and codes["Directions"] == "34068-7"
     assert codes["Ask a doctor or pharmacist before use if you are"] == "50568-5"
+    assert codes["Keep out of reach of children."] == "50565-1"  # a heading printed as a sentence
 
 
 def test_a_pdf_table_keeps_its_rows_and_a_wrapped_caption_is_no_heading():
