@@ -9,11 +9,16 @@ first word would not have fitted in the room left at the end of this line; a lin
 stops short of its column's right edge ended its paragraph, whatever its punctuation, so
 list items, table rows and the lines of a dose table stay lines of their own. A table
 row keeps its cells on one line, joined by " | " where a gap wider than any word space
-parts them. Heading lines are recognised by type: a line set in a
+parts them, or a narrower one where the rows around it start a column at the same x; a
+cell wrapped onto the next printed line (starting at one of the row's columns, one line's
+leading below) stays in its row, and a row is never a heading nor part of a paragraph.
+Heading lines are recognised by type: a line set in a
 larger or bold font than the page's body text that also passes the plain-text heading
 test (`is_plain_heading`: short, no sentence punctuation; a numbered label heading such
 as "2.2 Heterozygous Familial Hypercholesterolemia in Pediatric Patients (10-17 years of
-age)" may be longer and wrap onto a second line). Headings get blank lines around them,
+age)" may be longer and wrap onto a second line; a Drug Facts heading may end with a full
+stop, "Keep out of reach of children."), unless it is the wrapped second line of a bold
+paragraph such as a table caption. Headings get blank lines around them,
 and so do paragraphs, so the stored text reads like a plain-text monograph. A paragraph
 running on to the next page is joined across the page break, and page furniture
 ("Reference ID: 3378512", "Page 3 of 40") is dropped. Label structure (Highlights,
@@ -73,10 +78,7 @@ class _Printed:
     @property
     def cells(self) -> tuple[float, ...]:
         """Where its table cells after the first start (x0); () when it is no table row."""
-        return tuple(x for x, _, cell in self._parts() if cell)
-
-    def _parts(self):
-        return [(x, gap, gap > CELL_GAP_EMS) for x, gap, _ in self.pieces]
+        return tuple(x for x, gap, _ in self.pieces if gap > CELL_GAP_EMS)
 
 
 def extract_pdf(path: Path) -> tuple[str, list[tuple[int, int, str]], tuple[tuple[int, int], ...]]:
@@ -151,7 +153,7 @@ def _printed_lines(glyphs) -> list[_Printed]:
     pieces: list[list] = []  # [x0, gap before in ems, [texts]]
 
     def close():
-        text = _joined([(x, gap, "".join(texts)) for x, gap, texts in pieces], ())
+        text = _joined([(x, gap, "".join(texts)) for x, gap, texts in pieces])
         if text:
             words = [c for c in chars if c.get_text().strip()]
             first_end = words[0].x1
@@ -183,13 +185,13 @@ def _printed_lines(glyphs) -> list[_Printed]:
     return lines
 
 
-def _joined(pieces, cell_starts) -> str:
+def _joined(pieces) -> str:
     """A printed line's text: its runs joined by a space, or by CELL_SEPARATOR after a gap
-    wider than any word space or where a table column starts (cell_starts: their x0s)."""
+    wider than any word space (CELL_GAP_EMS)."""
     out = []
-    for i, (x, gap, text) in enumerate(pieces):
+    for i, (_, gap, text) in enumerate(pieces):
         if i:
-            out.append(CELL_SEPARATOR if gap > CELL_GAP_EMS or x in cell_starts else " ")
+            out.append(CELL_SEPARATOR if gap > CELL_GAP_EMS else " ")
         out.append(text)
     return " ".join("".join(out).split()).replace("| |", "|").strip(" |")
 
@@ -203,11 +205,11 @@ def _aligned_cells(lines: list[_Printed]) -> list[_Printed]:
         near = [c for j in range(max(0, i - ALIGN_ROWS), min(len(lines), i + ALIGN_ROWS + 1)) if j != i
                 for c in lines[j].cells]
         tolerance = ALIGN_EMS * line.size
-        starts = {x for x, gap, cell in line._parts()
-                  if not cell and gap > ALIGNED_CELL_GAP_EMS and any(abs(x - c) <= tolerance for c in near)}
-        if starts:
+        starts = {x for x, gap, _ in line.pieces
+                  if ALIGNED_CELL_GAP_EMS < gap <= CELL_GAP_EMS and any(abs(x - c) <= tolerance for c in near)}
+        if starts:  # such a gap counts as a cell gap from here on
             pieces = tuple((x, CELL_GAP_EMS + 1.0 if x in starts else gap, t) for x, gap, t in line.pieces)
-            line = replace(line, text=_joined(pieces, ()), pieces=pieces)
+            line = replace(line, text=_joined(pieces), pieces=pieces)
         out.append(line)
     return out
 
