@@ -61,14 +61,20 @@ def _normalize(title: str) -> str:
 
 
 @cache
+def _heading_rows() -> tuple[dict[str, str], ...]:
+    """The rows of the printed-headings data file (code, name, pi_heading, level, source)."""
+    with HEADINGS.open(encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+@cache
 def heading_names() -> dict[str, dict[str, str]]:
     """{level: {normalized name or printed heading: code}} from the data file."""
     names: dict[str, dict[str, str]] = {"top": {}, "sub": {}, "unnumbered": {}, "other": {}}
-    with HEADINGS.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            for name in (row["name"], row["pi_heading"]):
-                if name:
-                    names[row["level"]][_normalize(name)] = row["code"]
+    for row in _heading_rows():
+        for name in (row["name"], row["pi_heading"]):
+            if name:
+                names[row["level"]][_normalize(name)] = row["code"]
     return names
 
 
@@ -77,10 +83,9 @@ def printed_headings() -> dict[str, str]:
     """LOINC code -> the heading labels print for it where the LOINC name is SPL's own
     jargon ("42231-1" SPL Medguide -> "Medication Guide"), from the data file."""
     out: dict[str, str] = {}
-    with HEADINGS.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["pi_heading"] and row["name"].startswith("SPL "):
-                out.setdefault(row["code"], row["pi_heading"])
+    for row in _heading_rows():
+        if row["pi_heading"] and row["name"].startswith("SPL "):
+            out.setdefault(row["code"], row["pi_heading"])
     return out
 
 
