@@ -95,7 +95,7 @@ def extract_pdf(path: Path) -> tuple[str, list[tuple[int, int, str]], tuple[tupl
             # A paragraph running on to the next page is one paragraph: "... non-biologic" + "DMARDs."
             runs_on = (not previous[2] and not lines[0][2]
                        and _fills_line(previous_page[-1], printed[0], previous_page))
-            gap = ("" if previous[0].endswith("-") else " ") if runs_on else PAGE_GAP
+            gap = _word_joiner(previous[0]) if runs_on else PAGE_GAP
             parts.append(gap)
             pos += len(gap)
         starts.append((pos, number))
@@ -236,7 +236,7 @@ def _page_lines(printed: list[_Printed]) -> list[tuple[str, bool, bool]]:
         if stands_out and lines and last is not None and _wraps_styled(lines[-1][0], last, p, printed, pitch):
             # a bold paragraph (a table caption) wrapped onto this line: a heading only if the
             # whole still reads as one
-            joined = lines[-1][0] + ("" if lines[-1][0].endswith("-") else " ") + line
+            joined = lines[-1][0] + _word_joiner(lines[-1][0]) + line
             heading = is_plain_heading(joined)
             lines[-1] = (joined, heading, heading or _stands_alone(joined))
             last = p
@@ -249,13 +249,17 @@ def _page_lines(printed: list[_Printed]) -> list[tuple[str, bool, bool]]:
             lines[-1] = (f"{lines[-1][0]} {line}", False, lines[-1][2])
         elif (lines and last is not None and not alone and not lines[-1][2] and not last.cells and not p.cells
               and _wrapped(last, p, printed, pitch)):
-            joiner = "" if lines[-1][0].endswith("-") else " "
-            lines[-1] = (lines[-1][0] + joiner + line, False, False)
+            lines[-1] = (lines[-1][0] + _word_joiner(lines[-1][0]) + line, False, False)
         else:
             lines.append((line, heading, alone))
             row = p if p.cells else None
         last = p
     return lines
+
+
+def _word_joiner(text: str) -> str:
+    """What joins a wrapped line to the text before it: nothing after a hyphen ("FDA-" + "1088"), else a space."""
+    return "" if text.endswith("-") else " "
 
 
 def _wrapped(above: _Printed, line: _Printed, page: list[_Printed], pitch: float) -> bool:
