@@ -499,21 +499,53 @@ def evaluate_group(loaded: Loaded, fitted: dict, out_dir: Path) -> dict:
             "median_length_ratio": round(statistics.median(ratios), 2) if ratios else None}
 
 
-def unit_headroom(loaded: Loaded, group_inputs: list, fitted: dict) -> dict:
-    """Where the held-out answers are lost, before abstention: the share of answerable
-    questions whose best-ranked answer unit is among the first two units (what a two-unit
-    answer can quote), and the share with no answer unit among the candidates at all."""
+def answer_ranks(loaded: Loaded, group_inputs: list, fitted: dict) -> dict[str, int | None]:
+    """Per answerable question with a reference in the label's words (by id): the rank of
+    its best-ranked answer unit (a unit holding the reference) among the candidate units,
+    0 = first, before abstention; None when no candidate holds the reference."""
     config = replace(QAConfig(), chunk_model=fitted["chunk"], unit_model=fitted["unit"])
-    top2 = missing = total = 0
+    out: dict[str, int | None] = {}
     for case, _, _, units, labels in unit_data(loaded, group_inputs, fitted["chunk"], config):
         if not case["answerable"] or not case["_verbatim"]:
             continue
-        total += 1
         ranks = [i for i, j in enumerate(np.argsort([-u.score for u in units], kind="stable")) if labels[j]]
-        missing += not ranks
-        top2 += bool(ranks) and ranks[0] < 2
+        out[case["id"]] = ranks[0] if ranks else None
+    return out
+
+
+def unit_headroom(ranks: dict[str, int | None]) -> dict:
+    """Where the held-out answers are lost, before abstention: the share of answerable
+    questions whose best-ranked answer unit is among the first two units (what a two-unit
+    answer can quote), and the share with no answer unit among the candidates at all."""
+    total = len(ranks)
+    top2 = sum(r is not None and r < 2 for r in ranks.values())
+    missing = sum(r is None for r in ranks.values())
     return {"answer_unit_in_top2": round(top2 / total, 3) if total else None,
             "no_answer_unit": round(missing / total, 3) if total else None}
+
+
+LOSSES = ("abstained_top2", "short_of_reference", "ranked_third_or_lower", "no_answer_unit")
+
+
+def loss_breakdown(ranks: dict[str, int | None], results: list[dict]) -> dict:
+    """Where the answerable questions that were not answered right went, as shares of those
+    questions: abstained though an answer unit ranked first or second (the confidence lost
+    it); answered with an answer unit in the first two but short of the reference (the
+    composition lost it); the best answer unit ranked third or lower (the unit ranking lost
+    it); no answer unit among the candidates (retrieval lost it)."""
+    counts = dict.fromkeys(LOSSES, 0)
+    total = 0
+    for r in results:
+        if r["id"] not in ranks:
+            continue
+        total += 1
+        if not r["abstained"] and r["metrics"].get("answer_containment", 0) >= 0.5:
+            continue
+        rank = ranks[r["id"]]
+        key = ("no_answer_unit" if rank is None else "ranked_third_or_lower" if rank >= 2
+               else "abstained_top2" if r["abstained"] else "short_of_reference")
+        counts[key] += 1
+    return {k: round(v / total, 3) if total else None for k, v in counts.items()}
 
 
 def inputs_by_cosine(loaded: list[Loaded]) -> dict[float, dict[str, list]]:
@@ -536,7 +568,11 @@ def held_out(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]], answ
         fitted = fit_with_neighbours(train, by_cosine)
         result = evaluate_group(held, fitted, answers / held.group.name)
         if held.group.units:
-            result.update(unit_headroom(held, by_cosine[fitted["neighbour_min_cosine"]][held.group.name], fitted))
+            ranks = answer_ranks(held, by_cosine[fitted["neighbour_min_cosine"]][held.group.name], fitted)
+            rows = [json.loads(line) for line in
+                    (answers / held.group.name / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+            result.update(unit_headroom(ranks))
+            result["lost"] = loss_breakdown(ranks, rows)
         result["thresholds"] = {"abstain": round(fitted["abstain_threshold"], 3),
                                 "adjacent": fitted["adjacent_threshold"], "max_units": fitted["max_answer_units"],
                                 "neighbour_cosine": fitted["neighbour_min_cosine"]}
@@ -578,6 +614,13 @@ def fit_markdown(report: dict) -> str:
              "section R@1 | length | abstain threshold | unit cap / share | neighbour cosine | answer unit in top 2 | "
              "no answer unit |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    losses = ["", "Where the answerable questions not answered right were lost (`loss_breakdown`; shares of the "
+              "group's answerable questions): the confidence abstained though an answer unit ranked first or "
+              "second; the answer quoted an answer unit among the first two but fell short of the reference "
+              "(containment < 0.5); the best answer unit ranked third or lower; no candidate unit held the "
+              "reference (retrieval).", "",
+              "| held out | right | abstained, answer in top 2 | quoted short of the reference | answer unit "
+              "ranked 3rd or lower | no answer unit |", "|---|---|---|---|---|---|"]
 
     def fmt(v):
         return "n/a" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
@@ -590,6 +633,10 @@ def fit_markdown(report: dict) -> str:
                      f"{fmt(t.get('abstain'))} | {t.get('max_units')} / {t.get('adjacent')} | "
                      f"{t.get('neighbour_cosine')} | "
                      f"{fmt(r.get('answer_unit_in_top2'))} | {fmt(r.get('no_answer_unit'))} |")
+        if r.get("lost"):
+            losses.append(f"| {name} | {fmt(r['answered_with_reference'])} | "
+                          + " | ".join(fmt(r["lost"][k]) for k in LOSSES) + " |")
+    lines += losses if len(losses) > 6 else []
     lines += ["", BASELINES, ""]
     fitted = report.get("fitted")
     if fitted:
