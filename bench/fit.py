@@ -475,6 +475,12 @@ def best_threshold(probs: np.ndarray, right: np.ndarray, answerable: np.ndarray,
 # ---------- held-out evaluation ----------
 
 def evaluate_group(loaded: Loaded, fitted: dict, out_dir: Path) -> dict:
+    """The group's questions answered with the fitted values (out_dir: the run's files), and its figures."""
+    return group_figures(*answer_group(loaded, fitted, out_dir))
+
+
+def answer_group(loaded: Loaded, fitted: dict, out_dir: Path) -> tuple[dict, list[dict]]:
+    """(run summary, results.jsonl rows) of the group's questions answered with the fitted values."""
     cfg = replace(loaded.pipeline.config, chunk_model=fitted["chunk"], unit_model=fitted["unit"],
                   confidence_model=fitted["confidence"], abstain_threshold=fitted["abstain_threshold"],
                   adjacent_threshold=fitted["adjacent_threshold"], max_answer_units=fitted["max_answer_units"],
@@ -483,7 +489,10 @@ def evaluate_group(loaded: Loaded, fitted: dict, out_dir: Path) -> dict:
         "chunk_model", "unit_model", "confidence_model", "abstain_threshold", "adjacent_threshold",
         "max_answer_units", "neighbour_min_cosine")})
     summary = run_evaluation(pipeline, loaded.group.questions, out_dir)
-    rows = [json.loads(line) for line in (out_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    return summary, [json.loads(line) for line in (out_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def group_figures(summary: dict, rows: list[dict]) -> dict:
     answerable = [r for r in rows if r["expected"]["answerable"]]
     unanswerable = [r for r in rows if not r["expected"]["answerable"]]
     with_ref = [r for r in answerable if r["expected"]["answer"]]
@@ -566,11 +575,10 @@ def held_out(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]], answ
     for held in loaded:
         train = [t for t in loaded if t is not held]
         fitted = fit_with_neighbours(train, by_cosine)
-        result = evaluate_group(held, fitted, answers / held.group.name)
+        summary, rows = answer_group(held, fitted, answers / held.group.name)
+        result = group_figures(summary, rows)
         if held.group.units:
             ranks = answer_ranks(held, by_cosine[fitted["neighbour_min_cosine"]][held.group.name], fitted)
-            rows = [json.loads(line) for line in
-                    (answers / held.group.name / "results.jsonl").read_text(encoding="utf-8").splitlines()]
             result.update(unit_headroom(ranks))
             result["lost"] = loss_breakdown(ranks, rows)
         result["thresholds"] = {"abstain": round(fitted["abstain_threshold"], 3),
@@ -621,6 +629,7 @@ def fit_markdown(report: dict) -> str:
               "reference (retrieval).", "",
               "| held out | right | abstained, answer in top 2 | quoted short of the reference | answer unit "
               "ranked 3rd or lower | no answer unit |", "|---|---|---|---|---|---|"]
+    loss_header = len(losses)
 
     def fmt(v):
         return "n/a" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
@@ -636,7 +645,7 @@ def fit_markdown(report: dict) -> str:
         if r.get("lost"):
             losses.append(f"| {name} | {fmt(r['answered_with_reference'])} | "
                           + " | ".join(fmt(r["lost"][k]) for k in LOSSES) + " |")
-    lines += losses if len(losses) > 6 else []
+    lines += losses if len(losses) > loss_header else []
     lines += ["", BASELINES, ""]
     fitted = report.get("fitted")
     if fitted:
