@@ -492,11 +492,18 @@ def answer_group(loaded: Loaded, fitted: dict, out_dir: Path) -> tuple[dict, lis
     return summary, [json.loads(line) for line in (out_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
+def row_right(row: dict) -> bool:
+    """A results.jsonl row answered right: answerable, answered, and the quote holds at
+    least half of its reference (containment)."""
+    return (bool(row["expected"]["answerable"] and row["expected"].get("answer")) and not row["abstained"]
+            and row["metrics"].get("answer_containment", 0) >= 0.5)
+
+
 def group_figures(summary: dict, rows: list[dict]) -> dict:
     answerable = [r for r in rows if r["expected"]["answerable"]]
     unanswerable = [r for r in rows if not r["expected"]["answerable"]]
     with_ref = [r for r in answerable if r["expected"]["answer"]]
-    right = [r for r in with_ref if not r["abstained"] and r["metrics"].get("answer_containment", 0) >= 0.5]
+    right = [r for r in with_ref if row_right(r)]
     ratios = [len(r["answer"]) / max(len(r["expected"]["answer"]), 1) for r in right]
     m = summary["metrics"]
     return {"questions": len(rows), "answerable": len(answerable), "unanswerable": len(unanswerable),
@@ -548,7 +555,7 @@ def loss_breakdown(ranks: dict[str, int | None], results: list[dict]) -> dict:
         if r["id"] not in ranks:
             continue
         total += 1
-        if not r["abstained"] and r["metrics"].get("answer_containment", 0) >= 0.5:
+        if not r["abstained"] and r["metrics"].get("answer_containment", 0) >= 0.5:  # ranks holds only answerable ids
             continue
         rank = ranks[r["id"]]
         key = ("no_answer_unit" if rank is None else "ranked_third_or_lower" if rank >= 2

@@ -20,7 +20,7 @@ import json
 import sys
 from pathlib import Path
 
-from .fit import OUT, groups
+from .fit import OUT, groups, row_right
 
 OFFSETS = (0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.15, 0.2)
 
@@ -30,12 +30,10 @@ def counts_at(rows: list[dict], threshold: float) -> tuple[int, int]:
     results.jsonl rows were its abstain threshold `threshold`."""
     right = abstained = 0
     for r in rows:
-        answered = not r["abstained"] and r["confidence"] >= threshold
         if r["expected"]["answerable"]:
-            right += bool(r["expected"].get("answer")) and answered and \
-                r["metrics"].get("answer_containment", 0) >= 0.5
+            right += row_right(r) and r["confidence"] >= threshold
         else:
-            abstained += not answered
+            abstained += r["abstained"] or r["confidence"] < threshold
     return right, abstained
 
 
