@@ -555,7 +555,7 @@ def loss_breakdown(ranks: dict[str, int | None], results: list[dict]) -> dict:
         if r["id"] not in ranks:
             continue
         total += 1
-        if not r["abstained"] and r["metrics"].get("answer_containment", 0) >= 0.5:  # ranks holds only answerable ids
+        if not r["abstained"] and r["metrics"].get("answer_containment", 0) >= 0.5:
             continue
         rank = ranks[r["id"]]
         key = ("no_answer_unit" if rank is None else "ranked_third_or_lower" if rank >= 2
