@@ -18,6 +18,10 @@ network gains a low-rank adapter on each linear layer (TuneConfig.rank) and only
 adapters train: the result ships as a ~0.7 MB delta (ingest/encoder_delta.py), not a
 second model.
 
+A group's training-only questions (bench/data/questions/training/<group>.jsonl, more
+questions on the same labels) join its pairs and abstentions for training; only its
+evaluated questions are ranked when it is held out.
+
 Leave one group out: for each of those groups, an encoder is tuned on the others
 (bench/out/fit/encoders/without-<group>.npz) and ranks the held-out group's label
 sentences; reported: mean reciprocal rank of the first answer sentence and how often it
@@ -34,7 +38,7 @@ import math
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +46,7 @@ import numpy as np
 from ingest.config import BUNDLED_MODEL, bundled_model_path
 from ingest.encoder_delta import DELTA_PATH, adapted_names
 
-from .fit import OUT, Loaded, delta_path_without, groups, load_group, model_index_root, unit_is_answer
+from .fit import OUT, Loaded, delta_path_without, groups, load_group, model_index_root, read_cases, unit_is_answer
 
 BUNDLED_INDEXES = model_index_root(BUNDLED_MODEL)
 REPORT = OUT / "finetune.json"
@@ -274,17 +278,20 @@ def main(argv: list[str] | None = None) -> int:
     config = TuneConfig()
     started = time.perf_counter()
     bundled = (BUNDLED_MODEL, bundled_model_path())
-    data = {}
+    data, training = {}, {}  # per group: its evaluated questions; those and its training-only ones
     for g in (g for g in groups() if g.tunes_encoder):
         print(f"ranking {g.name} with the bundled model ...", file=sys.stderr, flush=True)
-        data[g.name] = ranked_questions(load_group(g, model=bundled, index_root=BUNDLED_INDEXES))
+        loaded = load_group(g, model=bundled, index_root=BUNDLED_INDEXES)
+        data[g.name] = ranked_questions(loaded)
+        extra = ranked_questions(replace(loaded, cases=read_cases(g.training))) if g.training else ([], [])
+        training[g.name] = (data[g.name][0] + extra[0], data[g.name][1] + extra[1])
     previous = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
     # a run over some groups keeps the other groups' figures of a run with the same settings
     kept = previous.get("held_out", {}) if previous.get("config") == asdict(config) else {}
     report = {"config": asdict(config), "held_out": kept}
     k = config.abstain_candidates
     for held in args.groups if args.groups is not None else list(data):
-        pairs, abstentions = training_data(data, k, held)
+        pairs, abstentions = training_data(training, k, held)
         t0 = time.perf_counter()
         model, delta = tuned(pairs, abstentions, config)
         save_delta(delta, delta_path_without(held))
@@ -293,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                                     **held_out_ranking(model, *data[held])}
         print(held, json.dumps(report["held_out"][held]), file=sys.stderr, flush=True)
     if args.write:
-        pairs, abstentions = training_data(data, k)
+        pairs, abstentions = training_data(training, k)
         _, delta = tuned(pairs, abstentions, config)
         save_delta(delta, DELTA_PATH)
         report["written"] = {"path": str(DELTA_PATH.relative_to(Path(__file__).resolve().parent.parent)),

@@ -58,6 +58,7 @@ SHARED = ROOT.parent / "shared"
 OUT = ROOT / "bench" / "out" / "fit"
 LABEL_QUESTIONS = SHARED / "labels" / "questions"
 OWN_QUESTIONS = ROOT / "bench" / "data" / "questions"
+TRAINING_QUESTIONS = OWN_QUESTIONS / "training"  # encoder-only questions, one file per group (README above it)
 HARVESTED_LABELS = ROOT / "bench" / "data" / "labels" / "harvested"  # real labels found in public repositories (README there)
 
 
@@ -68,6 +69,7 @@ class Group:
     questions: Path
     units: bool = True  # its answers are units of the label (unit labels); else retrieval only
     verbatim: bool = True  # its references are the label's own words (lenalidomide's paraphrase)
+    training: Path | None = None  # more questions on its labels that only tune the encoder, never evaluated
 
     @property
     def tunes_encoder(self) -> bool:
@@ -77,11 +79,15 @@ class Group:
 
 def groups() -> list[Group]:
     spl = SHARED / "labels" / "spl"
-    out = [Group(n, (spl / f"{n}.xml",), LABEL_QUESTIONS / f"{n}.jsonl") for n in ("humira", "lipitor", "haloperidol", "cough")]
-    out += [Group(n, (spl / f"{n}.xml",), OWN_QUESTIONS / f"{n}.jsonl") for n in ("edecrin", "rogaine")]
-    out.append(Group("harvested", (HARVESTED_LABELS,), OWN_QUESTIONS / "harvested.jsonl"))
+    out = [Group(n, (spl / f"{n}.xml",), LABEL_QUESTIONS / f"{n}.jsonl", training=TRAINING_QUESTIONS / f"{n}.jsonl")
+           for n in ("humira", "lipitor", "haloperidol", "cough")]
+    out += [Group(n, (spl / f"{n}.xml",), OWN_QUESTIONS / f"{n}.jsonl", training=TRAINING_QUESTIONS / f"{n}.jsonl")
+            for n in ("edecrin", "rogaine")]
+    out.append(Group("harvested", (HARVESTED_LABELS,), OWN_QUESTIONS / "harvested.jsonl",
+                     training=TRAINING_QUESTIONS / "harvested.jsonl"))
     out.append(Group("lenalidomide", (ROOT / "corpus",), SHARED / "eval" / "lenalidomide-dev.jsonl", verbatim=False))
-    out.append(Group("tac", (SHARED / "labels" / "tac2017-train",), OWN_QUESTIONS / "tac2017.jsonl"))
+    out.append(Group("tac", (SHARED / "labels" / "tac2017-train",), OWN_QUESTIONS / "tac2017.jsonl",
+                     training=TRAINING_QUESTIONS / "tac.jsonl"))
     out.append(Group("medquad", (SHARED / "benchmarks" / "medquad-cancergov" / "corpus",),
                      SHARED / "benchmarks" / "medquad-cancergov" / "questions.jsonl", units=False))
     return out
@@ -236,20 +242,25 @@ def load_group(group: Group, model: tuple[str, str] | None = None, index_root: P
     build_index(IngestConfig(corpus_paths=group.corpus, index_dir=index_dir, model_name=name, model_path=path),
                 progress=False)
     pipeline = load_pipeline(QAConfig(index_dir=index_dir), model_name=name)
+    return Loaded(group, pipeline, read_cases(group.questions, group.verbatim))
+
+
+def read_cases(path: Path, verbatim: bool = True) -> list[dict]:
+    """A question file's cases, the first of each id (medquad repeats ids)."""
     cases = []
-    for line in group.questions.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             case = json.loads(line)
             # lenalidomide's references paraphrase the text: judged by their source section
-            case["_verbatim"] = group.verbatim
+            case["_verbatim"] = verbatim
             case.setdefault("answerable", True)
             cases.append(case)
     seen, unique = set(), []
-    for case in cases:  # medquad repeats ids; keep the first
+    for case in cases:
         if case["id"] not in seen:
             seen.add(case["id"])
             unique.append(case)
-    return Loaded(group, pipeline, unique)
+    return unique
 
 
 def question_inputs(loaded: Loaded, neighbour_min_cosine: float | None = None):
