@@ -79,10 +79,9 @@ class Group:
 
 def groups() -> list[Group]:
     spl = SHARED / "labels" / "spl"
-    out = [Group(n, (spl / f"{n}.xml",), LABEL_QUESTIONS / f"{n}.jsonl", training=TRAINING_QUESTIONS / f"{n}.jsonl")
-           for n in ("humira", "lipitor", "haloperidol", "cough")]
-    out += [Group(n, (spl / f"{n}.xml",), OWN_QUESTIONS / f"{n}.jsonl", training=TRAINING_QUESTIONS / f"{n}.jsonl")
-            for n in ("edecrin", "rogaine")]
+    shared, own = ("humira", "lipitor", "haloperidol", "cough"), ("edecrin", "rogaine")
+    out = [Group(n, (spl / f"{n}.xml",), (LABEL_QUESTIONS if n in shared else OWN_QUESTIONS) / f"{n}.jsonl",
+                 training=TRAINING_QUESTIONS / f"{n}.jsonl") for n in shared + own]
     out.append(Group("harvested", (HARVESTED_LABELS,), OWN_QUESTIONS / "harvested.jsonl",
                      training=TRAINING_QUESTIONS / "harvested.jsonl"))
     out.append(Group("lenalidomide", (ROOT / "corpus",), SHARED / "eval" / "lenalidomide-dev.jsonl", verbatim=False))
