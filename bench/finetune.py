@@ -4,8 +4,9 @@
 Training data: for every answerable question of the groups whose references are the
 label's own words (bench.fit groups with units: humira, lipitor, haloperidol, cough,
 edecrin, rogaine, harvested, tac), the label sentence that holds the reference and ranks first by
-the bundled model's cosine (the positive), and the sentence that ranks first without
-holding it (the hard negative), both from an index built with the bundled model. Only the
+the bundled model's cosine (the positive), and the sentence(s) that rank first without
+holding it (the hard negatives, TuneConfig.hard_negatives of them), both from an index
+built with the bundled model. Only the
 data and the bundled model decide these pairs, so the procedure re-runs to the same
 pairs. Loss: a contrastive softmax over the batch's sentences (sentence-transformers'
 MultipleNegativesRankingLoss) plus one "no answer" candidate, a learned cosine level.
@@ -60,6 +61,7 @@ class TuneConfig:
     epochs: int = 3
     batch: int = 16
     temperature: float = 20.0  # logit scale of the contrastive loss (sentence-transformers' default)
+    hard_negatives: int = 1  # per answerable question: its label's sentences without the reference ranked first
     abstain_candidates: int = 4  # an unanswerable question's label sentences it must rank below "no answer"
     abstain_weight: float = 1.0  # their loss against the answerable pairs'
     no_answer_cosine: float = 0.5  # where the learned "no answer" level starts
@@ -116,14 +118,15 @@ def ranked_questions(loaded: Loaded) -> tuple[list[Ranked], list[Unanswerable]]:
     return answerable, unanswerable
 
 
-def training_pairs(questions: list[Ranked]) -> list[tuple[str, str, str]]:
-    """(question, best-ranked answer sentence, best-ranked other sentence) per question."""
+def training_pairs(questions: list[Ranked], negatives: int = 1) -> list[tuple[str, ...]]:
+    """(question, best-ranked answer sentence, then the `negatives` best-ranked other
+    sentences, fewer when the label has fewer) per question."""
     out = []
     for r in questions:
         order = np.argsort(-r.bundled, kind="stable")
         pos = next(i for i in order if r.labels[i])
-        neg = next(i for i in order if not r.labels[i])
-        out.append((r.question, r.texts[pos], r.texts[neg]))
+        negs = [i for i in order if not r.labels[i]][:negatives]
+        out.append((r.question, r.texts[pos], *(r.texts[i] for i in negs)))
     return out
 
 
@@ -134,10 +137,10 @@ def abstention_sets(questions: list[Unanswerable], k: int) -> list[tuple[str, li
 
 
 def training_data(data: dict[str, tuple[list[Ranked], list[Unanswerable]]], k: int,
-                  held: str | None = None) -> tuple[list[tuple[str, str, str]], list[tuple[str, list[str]]]]:
-    """(answerable pairs, unanswerable sets) of every group but held."""
+                  held: str | None = None, negatives: int = 1) -> tuple[list[tuple[str, ...]], list[tuple[str, list[str]]]]:
+    """(answerable pairs with their hard negatives, unanswerable sets) of every group but held."""
     kept = [v for name, v in data.items() if name != held]
-    return ([p for qs, _ in kept for p in training_pairs(qs)],
+    return ([p for qs, _ in kept for p in training_pairs(qs, negatives)],
             [a for _, us in kept for a in abstention_sets(us, k)])
 
 
@@ -181,7 +184,7 @@ def adapter_delta(adapters: dict) -> dict[str, np.ndarray]:
     return out
 
 
-def tuned(pairs: list[tuple[str, str, str]], abstentions: list[tuple[str, list[str]]], config: TuneConfig):
+def tuned(pairs: list[tuple[str, ...]], abstentions: list[tuple[str, list[str]]], config: TuneConfig):
     """(the bundled model with trained adapters, their delta). Each batch of answerable pairs
     takes an even share of the unanswerable questions; both softmaxes hold a "no answer"
     candidate, a learned cosine level."""
@@ -208,7 +211,8 @@ def tuned(pairs: list[tuple[str, str, str]], abstentions: list[tuple[str, list[s
         for n, lo in enumerate(range(0, len(pairs), config.batch)):
             batch = pairs[lo: lo + config.batch]
             q = embed([b[0] for b in batch])
-            d = embed([b[1] for b in batch] + [b[2] for b in batch])
+            # every question's positive, then all hard negatives: each softmax spans the whole batch
+            d = embed([b[1] for b in batch] + [t for b in batch for t in b[2:]])
             logits = torch.cat([q @ d.T, no_answer.expand(len(batch), 1)], dim=1) * config.temperature
             loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(batch)))
             unanswered = abstentions[n * per_batch: (n + 1) * per_batch]
@@ -291,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"config": asdict(config), "held_out": kept}
     k = config.abstain_candidates
     for held in args.groups if args.groups is not None else list(data):
-        pairs, abstentions = training_data(training, k, held)
+        pairs, abstentions = training_data(training, k, held, config.hard_negatives)
         t0 = time.perf_counter()
         model, delta = tuned(pairs, abstentions, config)
         save_delta(delta, delta_path_without(held))
@@ -300,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
                                     **held_out_ranking(model, *data[held])}
         print(held, json.dumps(report["held_out"][held]), file=sys.stderr, flush=True)
     if args.write:
-        pairs, abstentions = training_data(training, k)
+        pairs, abstentions = training_data(training, k, negatives=config.hard_negatives)
         _, delta = tuned(pairs, abstentions, config)
         save_delta(delta, DELTA_PATH)
         report["written"] = {"path": str(DELTA_PATH.relative_to(Path(__file__).resolve().parent.parent)),

@@ -36,3 +36,13 @@ def test_label_rows_take_the_sources_then_the_named_drugs_label():
     # an unanswerable question has no sources: the label of the drug it names
     assert label_rows(rows, {"sources": []}, frozenset({"adcetris"})).tolist() == [0, 1]
     assert label_rows(rows, {"sources": []}, None).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_training_pairs_take_the_bundled_models_first_answer_and_first_others():
+    from bench.finetune import Ranked, training_pairs
+
+    r = Ranked("q", ["a", "b", "c", "d"], np.array([False, True, False, False]), np.array([0.9, 0.5, 0.1, 0.7]))
+    assert training_pairs([r]) == [("q", "b", "a")]
+    # the negatives in the bundled model's order; a label with fewer gives what it has
+    assert training_pairs([r], 2) == [("q", "b", "a", "d")]
+    assert training_pairs([r], 5) == [("q", "b", "a", "d", "c")]
