@@ -4,11 +4,10 @@
 Training data: for every answerable question of the groups whose references are the
 label's own words (bench.fit groups with units: humira, lipitor, haloperidol, cough,
 edecrin, rogaine, harvested, tac), the label sentence that holds the reference and ranks first by
-the bundled model's cosine (the positive), and the sentence(s) that rank first without
+the bundled model's cosine (the positive), and the sentences that rank first without
 holding it (the hard negatives, TuneConfig.hard_negatives of them), both from an index
-built with the bundled model. Only the
-data and the bundled model decide these pairs, so the procedure re-runs to the same
-pairs. Loss: a contrastive softmax over the batch's sentences (sentence-transformers'
+built with the bundled model. Only the data and the bundled model decide these pairs, so
+the procedure re-runs to the same pairs. Loss: a contrastive softmax over the batch's sentences (sentence-transformers'
 MultipleNegativesRankingLoss) plus one "no answer" candidate, a learned cosine level.
 Every unanswerable question of those groups, with its label's sentences the bundled model
 ranks first (TuneConfig.abstain_candidates), is trained to prefer "no answer": the
