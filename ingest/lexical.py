@@ -34,6 +34,22 @@ def stem(word: str) -> str:
     return _stemmer().stem(word)
 
 
+_INFLECTION = re.compile(r"(?:ing|ed|es|s)$")
+
+
+def inflection_stems(word: str) -> frozenset[str]:
+    """Stems a written word's inflections may take: its own, and those of the word without
+    its ending, with or without a final "e". The stemmer does not always give a word and
+    its inflections one stem ("breastfeeding" -> "breastfeed" but "breastfeed" ->
+    "breastfe"), so a phrase of a word list written in one inflection matches the others."""
+    word = word.lower()
+    stems = {stem(word)}
+    base = _INFLECTION.sub("", word)
+    if base != word and len(base) >= 4:
+        stems |= {stem(base), stem(base + "e")}
+    return frozenset(stems)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; hyphenated tokens also give their parts."""
     out = []

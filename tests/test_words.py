@@ -7,7 +7,8 @@ import pytest
 from ingest.datafiles import load_table
 from ingest.drugs import DATA as INGEST_DATA
 from ingest.drugs import DrugMatch, DrugNameIndex, detect_drug_names, dominant_drug_names, looks_like_drug
-from ingest.lexical import stem
+from ingest.lexical import analyze, stem
+from qa.consumer_terms import clinical_alternatives
 from qa.drug_classes import drug_class_terms
 from qa.intent import DATA as QA_DATA
 from qa.intent import code_intents, heading_intents, loinc_section_names, question_intents, section_intents
@@ -191,3 +192,12 @@ def test_cholesterol_is_a_topic_not_a_missing_monograph(pipeline):
     assert "no monograph" not in answer.answer
     assert analyze_question("Will it raise my cholesterol?", pipeline.drug_names, pipeline.drug_docs,
                             pipeline.vocabulary).unknown_drugs == ()
+
+
+@pytest.mark.parametrize("question", ["Can I breastfeed my baby?", "Is breastfeeding safe?", "She breastfeeds."])
+def test_a_consumer_phrase_matches_in_any_inflection_of_its_words(question):
+    # the table writes "breastfeeding"; the stemmer gives "breastfeed" another stem ("breastfe")
+    alternatives, phrases = clinical_alternatives(analyze(question))
+    assert any("lactation" in p for p in phrases)
+    assert any("lactat" in alts and "nurs" in alts for alts in alternatives.values())
+    assert stem("breastfeed") != stem("breastfeeding")
