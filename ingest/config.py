@@ -12,7 +12,7 @@ INDEX_FORMAT_VERSION = 2
 # Bumped whenever a loader extracts different text or sections from the same file (SPL,
 # openFDA, PDF label reading): an index built by an older extraction is stale and is
 # rebuilt, reusing the vectors of texts that did not change.
-EXTRACTION_VERSION = 13
+EXTRACTION_VERSION = 14
 
 
 def bundled_model_path() -> str:

@@ -93,8 +93,17 @@ def generics_of(word: str) -> tuple[str, ...]:
 
 def detect_drug_names(title: str, text: str) -> tuple[str, ...]:
     """Drug names in the title (by lexicon, INN stem or known name; a brand brings its generic:
-    "AFINITOR" -> AFINITOR, everolimus) plus brand names in the text."""
-    names = _with_generics(w for w in _WORD.findall(title) if looks_like_drug(w))
+    "AFINITOR" -> AFINITOR, everolimus) plus brand names in the text. A title naming none
+    is named by its words in capitals (US labels print proprietary names so) that are not
+    ordinary English and that the text names again at least MIN_DRUG_MENTIONS times: a brand
+    no drug list has ("# GADAVIST" over a text saying "GADAVIST")."""
+    title_words = _WORD.findall(title)
+    names = _with_generics(w for w in title_words if looks_like_drug(w))
+    if not names:
+        mentions = Counter(w.lower() for w in _WORD.findall(text))
+        opens = text.lstrip("#\ufeff \n").startswith(title)  # the text's first line is the title itself
+        names = [w for w in dict.fromkeys(title_words) if w.isupper() and not is_common_word(w.lower())
+                 and mentions[w.lower()] - opens >= MIN_DRUG_MENTIONS]
     if names:
         for m in _BRAND.finditer(text[:5000]):
             brand = m.group(1) or m.group(2)

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from ingest.datafiles import load_table
+from ingest.documents import make_document
 from ingest.drugs import DATA as INGEST_DATA
 from ingest.drugs import DrugMatch, DrugNameIndex, detect_drug_names, dominant_drug_names, looks_like_drug
 from ingest.lexical import analyze, stem
@@ -121,6 +122,16 @@ def test_the_drug_lexicon_knows_brands_and_generics_the_stems_miss():
         assert not looks_like_drug(word), word
     assert detect_drug_names("AFINITOR", "") == ("AFINITOR", "everolimus")  # a brand title brings its generic
     assert detect_drug_names("Breast Cancer Treatment (PDQ)", "tamoxifen tamoxifen") == ()
+
+
+def test_a_title_word_in_no_list_is_the_labels_name_when_its_text_names_it_again():
+    text = "# GADAVIST\n\nGADAVIST may cause NSF. Avoid GADAVIST in severe kidney disease. Zorbly blah."
+    assert detect_drug_names("GADAVIST", text) == ("GADAVIST",)
+    assert detect_drug_names("GADAVIST", "# GADAVIST\n\nGADAVIST is a contrast agent.") == ()  # once besides the title
+    assert detect_drug_names("ZORBLY TABLETS", "Zorbly " * 3 + "tablets " * 9) == ("ZORBLY",)  # not "TABLETS"
+    assert detect_drug_names("Ewing Sarcoma Treatment", "Ewing sarcoma " * 9) == ()  # a name is printed in capitals
+    doc = make_document("gadavist", "# GADAVIST\n\nDo not use GADAVIST intrathecally. GADAVIST may cause NSF.", True, {})
+    assert doc.drugs == ("GADAVIST",)
 
 
 def test_a_label_whose_first_line_names_no_drug_is_about_the_drug_its_text_names_throughout():
