@@ -61,6 +61,13 @@ def test_a_cross_reference_stub_is_never_quoted_alone():
     assert quoted(compose_answer(FOCUS, QVEC, HITS, view, config()), view) == ["Take it with water."]
 
 
+def test_the_highlights_pointer_to_the_full_boxed_warning_is_a_cross_reference():
+    from qa.units import cross_reference_share
+
+    assert cross_reference_share("  See Full Prescribing Information for complete boxed warning  .") == 1.0
+    assert cross_reference_share("See your doctor if the pain lasts.") == 0.0
+
+
 def test_a_lead_in_brings_the_item_it_introduces():
     view = corpus({"Do not use:": [1, 0, 0]})
     assert quoted(compose_answer(FOCUS, QVEC, HITS, view, config()), view) == ["Do not use:", "in children under 4"]
