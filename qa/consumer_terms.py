@@ -35,8 +35,8 @@ def clinical_alternatives(stems: list[str]) -> tuple[dict[str, tuple[str, ...]],
     phrases: list[str] = []
     for phrase, clinical, text in _compiled():
         n = len(phrase)
-        starts = [i for i in range(len(stems) - n + 1) if all(stems[i + j] in phrase[j] for j in range(n))]
-        if n and starts:
+        starts = [i for i in range(len(stems) - n + 1) if n and all(stems[i + j] in phrase[j] for j in range(n))]
+        if starts:
             for i in starts:
                 for s in stems[i:i + n]:
                     alternatives[s] = tuple(dict.fromkeys(alternatives.get(s, ()) + clinical))

@@ -22,9 +22,9 @@ MAX_HEADER_SCAN = 400  # table rows to look back over for the header row
 MAX_LIST_ITEMS = 30  # list items to look back over for the lead-in line
 MAX_ITEM_WORDS = 12  # a longer line, or one with a closing stop, is no list fragment
 # Cross-references: "[see Warnings and Precautions (5.1)]", "(2.3)", "( 6 )", "(2.3, 5.4)"; not a
-# table cell's percentage after its count ("Dysgeusia   2 (9)", "190 (4.9)"), which follows a number
-# "[see Warnings (5.1)]", "(2.1)", and the statement Highlights print under a boxed warning's
-# title (21 CFR 201.57(a)(4)): "See full prescribing information for complete boxed warning."
+# table cell's percentage after its count ("Dysgeusia   2 (9)", "190 (4.9)"), which follows a number;
+# and the statement Highlights print under a boxed warning's title (21 CFR 201.57(a)(4)):
+# "See full prescribing information for complete boxed warning."
 _XREF = re.compile(r"\[\s*see[^\]]*\]|(?<![\d%])(?<![\d%]\s)\(\s*\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\s*\)"
                    r"|\bsee\s+full\s+prescribing\s+information\b[^.\]]*", re.I)
 _WORD = re.compile(r"[A-Za-z]{2,}")
