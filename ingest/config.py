@@ -11,8 +11,9 @@ DOCUMENT_SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".html", ".htm", ".pdf", "
 INDEX_FORMAT_VERSION = 2
 # Bumped whenever a loader extracts different text or sections from the same file (SPL,
 # openFDA, PDF label reading): an index built by an older extraction is stale and is
-# rebuilt, reusing the vectors of texts that did not change.
-EXTRACTION_VERSION = 14
+# rebuilt, reusing the vectors of texts that did not change. Also bumped when the lexical
+# analysis (ingest.lexical.words) reads the same text into other index tokens.
+EXTRACTION_VERSION = 15
 
 
 def bundled_model_path() -> str:

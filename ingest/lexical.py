@@ -50,10 +50,26 @@ def inflection_stems(word: str) -> frozenset[str]:
     return frozenset(stems)
 
 
+# English contractions and the possessive, written with either apostrophe: "don't" is "do
+# not" (stopwords both), "What's" and "HUMIRA's" lose the "'s" that would else be a word "s".
+_NEGATION = re.compile(r"(?<=[A-Za-z])n['’]t\b", re.IGNORECASE)
+_CLITIC = re.compile(r"(?<=[A-Za-z])['’](?:s|re|ve|ll|d|m)\b", re.IGNORECASE)
+_NEGATED_STEM = {"ca": "can", "wo": "will", "sha": "shall"}
+
+
+def _expand_contractions(text: str) -> str:
+    if "'" not in text and "’" not in text:
+        return text
+    text = re.sub(r"\b(ca|wo|sha)(?=n['’]t\b)", lambda m: _NEGATED_STEM[m.group(1).lower()], text,
+                  flags=re.IGNORECASE)
+    return _CLITIC.sub("", _NEGATION.sub(" not", text))
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens; hyphenated tokens also give their parts."""
+    """Lower-cased word tokens; hyphenated tokens also give their parts; contractions are
+    read as their words ("doesn't" -> "does", "not"; "patient's" -> "patient")."""
     out = []
-    for token in _TOKEN.findall(text):
+    for token in _TOKEN.findall(_expand_contractions(text)):
         token = token.lower()
         out.append(token)
         if "-" in token:

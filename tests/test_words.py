@@ -205,6 +205,15 @@ def test_cholesterol_is_a_topic_not_a_missing_monograph(pipeline):
                             pipeline.vocabulary).unknown_drugs == ()
 
 
+def test_contractions_and_possessives_are_read_as_their_words():
+    # "What's" once gave the question a term "s", and "don't" the terms "don" and "t"
+    assert analyze("What's the dose?") == analyze("What is the dose?") == [stem("dose")]
+    assert analyze("I don't, can't and won't") == analyze("I do not, can not and will not") == []
+    assert analyze("the patient’s child's dose") == analyze("the patient child dose")
+    # an apostrophe inside a name or after a digit is not a contraction
+    assert analyze("O'Brien 5'-nucleotidase") == [stem("o"), stem("brien"), "5", stem("nucleotidase")]
+
+
 @pytest.mark.parametrize("question", ["Can I breastfeed my baby?", "Is breastfeeding safe?", "She breastfeeds."])
 def test_a_consumer_phrase_matches_in_any_inflection_of_its_words(question):
     # the table writes "breastfeeding"; the stemmer gives "breastfeed" another stem ("breastfe")
