@@ -34,6 +34,7 @@ from .units import (
     context_rows,
     cross_reference_share,
     is_header_row,
+    is_heading_line,
     is_list_fragment,
     is_reference_stub,
     lead_in_row,
@@ -250,11 +251,11 @@ def _plain(text: str) -> str:
 
 def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig) -> list[ScoredUnit]:
     """The best quotable unit (not a table's header row, not a bare cross-reference, not a
-    heading that only points to another section), the item its lead-in introduces, then the
+    heading that only points to another section, not a numbered heading line), the item its lead-in introduces, then the
     next best units of the same label while their softmax share reaches
     config.adjacent_threshold, up to config.max_answer_units; best first."""
     quotable = [u for u in scored if u.features["cross_ref"] < MAX_CROSS_REF_SHARE and not is_header_row(corpus, u.row)
-                and not is_reference_stub(corpus.sentences[u.row].text)]
+                and not is_reference_stub(corpus.sentences[u.row].text) and not is_heading_line(corpus.sentences[u.row].text)]
     if not quotable:
         return []
     best = quotable[0]

@@ -28,6 +28,7 @@ MAX_ITEM_WORDS = 12  # a longer line, or one with a closing stop, is no list fra
 _XREF = re.compile(r"\[\s*see[^\]]*\]|(?<![\d%])(?<![\d%]\s)\(\s*\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\s*\)"
                    r"|\bsee\s+full\s+prescribing\s+information\b[^.\]]*", re.I)
 _WORD = re.compile(r"[A-Za-z]{2,}")
+_NUMBERED = re.compile(r"\d{1,2}(?:\.\d{1,2})*\s+[A-Z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +201,18 @@ def is_reference_stub(text: str) -> bool:
     if bare == text.strip() or " | " in text or bare.endswith((".", "!", "?", ":")):
         return False
     long_words = [w for w in _WORD.findall(bare) if len(w) >= 4]
+    return not long_words or 2 * sum(w[0].isupper() for w in long_words) >= len(long_words)
+
+
+def is_heading_line(text: str) -> bool:
+    """A numbered section heading printed as a line of text ("5.4 QT Interval Prolongation",
+    "2 DOSAGE AND ADMINISTRATION"), as labels pasted from print or flattened to text
+    carry them: a number, capitalised words, no sentence punctuation, no table cells. It
+    names what the lines below say; alone it answers nothing."""
+    stripped = text.strip()
+    if ROW_SEPARATOR in text or stripped.endswith((".", "!", "?", ":", ";")) or not _NUMBERED.match(stripped):
+        return False
+    long_words = [w for w in _WORD.findall(stripped) if len(w) >= 4]
     return not long_words or 2 * sum(w[0].isupper() for w in long_words) >= len(long_words)
 
 

@@ -61,6 +61,19 @@ def test_a_cross_reference_stub_is_never_quoted_alone():
     assert quoted(compose_answer(FOCUS, QVEC, HITS, view, config()), view) == ["Take it with water."]
 
 
+def test_a_numbered_heading_line_is_never_quoted_alone():
+    from qa.units import is_heading_line
+
+    text = "Label\n\nDosage\n\n5.4     QT Interval Prolongation\n\nTake it with water.\n\n"
+    lines = ["5.4     QT Interval Prolongation", "Take it with water."]
+    view = corpus({lines[0]: [1, 0, 0], lines[1]: [0.7, 0.7, 0]}, text, lines)
+    assert quoted(compose_answer(FOCUS, QVEC, HITS, view, config()), view) == ["Take it with water."]
+    assert is_heading_line("2 DOSAGE AND ADMINISTRATION") and is_heading_line("5.2 Growth of Resistant Organisms with Prolonged Use")
+    # a sentence, a count, a table row and a Drug Facts line are not headings
+    for line in ("10 Patients were treated.", "2 tablets daily", "12 | Nausea", "Diphenhydramine HCl 6.25 mg"):
+        assert not is_heading_line(line)
+
+
 def test_the_highlights_pointer_to_the_full_boxed_warning_is_a_cross_reference():
     from qa.units import cross_reference_share
 
