@@ -158,6 +158,12 @@ class DrugMatch:
     distance: int  # edits between the word and the matched name (0 when exact)
 
 
+# A question that must name a library drug and names none reads a word of this many
+# letters or more as a name one edit further away than edit_limit allows (match_loosely).
+LOOSE_MIN_LETTERS = 5
+LOOSE_MAX_EDITS = 2  # never more than a misspelling of the longest names may have
+
+
 def edit_limit(length: int) -> int:
     """Edits a misspelling of a word this long may have: 0 under 6 letters, 1 for 6-8, 2 for 9+."""
     return 0 if length < 6 else 1 if length < 9 else 2
@@ -196,6 +202,26 @@ class DrugNameIndex:
             return None
         dist, _, name = min(fits)
         return DrugMatch(self.names[name], False, int(dist))
+
+    def match_loosely(self, word: str) -> DrugMatch | None:
+        """The name a word is a looser misspelling of: within one edit more than `match`
+        allows, at most LOOSE_MAX_EDITS ("eylia" -> EYLEA, "pristique" -> PRISTIQ), for words of LOOSE_MIN_LETTERS or
+        more that are no word, and only when one name is nearest. For a question that must
+        name one of the names, not for finding names in any text."""
+        w = word.lower()
+        if w in self.names:
+            return DrugMatch(self.names[w], True, 0)
+        if len(w) < LOOSE_MIN_LETTERS or not self._may_be_misspelling(w):
+            return None
+        candidates = [n for d in range(-2, 3) for n in self._by_length.get(len(w) + d, ())]
+        found = process.extract(w, candidates, scorer=OSA.distance, score_cutoff=LOOSE_MAX_EDITS, limit=None)
+        fits = [(int(dist), n) for n, dist, _ in found
+                if dist <= min(edit_limit(min(len(n), len(w))) + 1, LOOSE_MAX_EDITS)]
+        if not fits:
+            return None
+        nearest = min(dist for dist, _ in fits)
+        keys = {self.names[n] for dist, n in fits if dist == nearest}
+        return DrugMatch(keys.pop(), False, nearest) if len(keys) == 1 else None
 
     def _may_be_misspelling(self, word: str) -> bool:
         s = stem(word)

@@ -169,6 +169,27 @@ def resolve_turn(question: str, history: list[str] | tuple[str, ...] | None, lib
     return Turn(question, text, interpreted, drugs, doc_ids)
 
 
+def guessed_turn(turn: Turn, library: DrugLibrary, vocabulary: frozenset[str]) -> Turn:
+    """A turn that would ask "Which drug?" must be about one of the drugs it would list: a
+    word of the question that is a looser misspelling of exactly one of them ("does eylia
+    raise eye pressure?" -> EYLEA), or a word only its name uses ("florbetaben" of
+    "florbetaben (18f)"), is read as it, and interpreted_as shows the reading; otherwise
+    the turn is unchanged. A word the corpus uses (vocabulary: stems) is a topic
+    ("amyloid"), never a misspelled name."""
+    index = library.guess_index
+    if not turn.clarify or index is None:
+        return turn
+    names = {m.name for w in dict.fromkeys(words(turn.text))
+             if w not in STOPWORDS and (w in index.names or stem(w) not in vocabulary)
+             for m in [index.match_loosely(w)] if m is not None}
+    drugs = tuple(n for n in names if turn.doc_ids is None or library.name_docs[n] & turn.doc_ids)
+    if len({library.name_docs[n] for n in drugs}) != 1:
+        return turn
+    docs = library.name_docs[drugs[0]]
+    allowed = docs if turn.doc_ids is None else docs & turn.doc_ids
+    return Turn(turn.question, turn.text, f"{drugs[0]}: {turn.interpreted_as}", drugs, allowed)
+
+
 def allowed_docs(named: frozenset[str] | None, turn_docs: frozenset[str] | None) -> frozenset[str] | None:
     """What retrieval may read: the documents of the drugs the text names, inside the turn's."""
     if named is None or turn_docs is None:

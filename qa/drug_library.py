@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest import Document
-from ingest.drugs import DrugNameIndex, looks_like_drug
+from ingest.drugs import LOOSE_MIN_LETTERS, DrugNameIndex, is_common_word, looks_like_drug
 from ingest.lexical import STOPWORDS, words
 
 
@@ -28,6 +28,9 @@ class DrugLibrary:
     name_docs: dict[str, frozenset[str]]  # name as written in the documents -> their doc ids
     index: DrugNameIndex = field(repr=False)  # question word -> name (misspellings allowed)
     phrases: tuple[str, ...] = ()  # names of several words, matched as phrases
+    # question word -> name, for a question that must name a drug and names none: also the
+    # words of a name's phrase no other drug shares ("florbetaben" of "florbetaben (18f)")
+    guess_index: DrugNameIndex | None = field(default=None, repr=False)
 
     def in_scope(self, scope: frozenset[str] | None) -> tuple[LibraryDrug, ...]:
         return self.drugs if scope is None else tuple(d for d in self.drugs if d.doc_ids & scope)
@@ -69,7 +72,21 @@ def library_drugs(documents: dict[str, Document]) -> DrugLibrary:
     name_docs = {spelled[k]: frozenset(v) for k, v in docs_by_name.items()}
     single = {spelled[k]: spelled[k] for k in docs_by_name if " " not in k}
     phrases = tuple(spelled[k] for k in docs_by_name if " " in k)
-    return DrugLibrary(drugs, name_docs, DrugNameIndex(single), phrases)
+    return DrugLibrary(drugs, name_docs, DrugNameIndex(single), phrases,
+                       DrugNameIndex({**phrase_words(phrases, name_docs), **single}))
+
+
+def phrase_words(phrases: tuple[str, ...], name_docs: dict[str, frozenset[str]]) -> dict[str, str]:
+    """word -> phrase, for the words of multi-word names that are no ordinary English word,
+    of LOOSE_MIN_LETTERS or more letters, and name the documents of one phrase only
+    ("florbetaben" of "florbetaben (18f)"; not "calcium", not a salt many labels share)."""
+    by_word: dict[str, set[str]] = {}
+    for phrase in phrases:
+        for w in words(phrase):
+            if len(w) >= LOOSE_MIN_LETTERS and w.isalpha() and not is_common_word(w):
+                by_word.setdefault(w, set()).add(phrase)
+    return {w: next(iter(ps)) for w, ps in by_word.items()
+            if len({name_docs[p] for p in ps}) == 1 and w not in name_docs}
 
 
 def named_drugs(text: str, library: DrugLibrary) -> tuple[str, ...]:

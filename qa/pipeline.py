@@ -18,7 +18,7 @@ from ingest.store import IncompatibleIndexError, StoredIndex, load_index, read_m
 from .abbreviations import LibraryAbbreviations
 from .compose import compose_answer, summary_rows
 from .config import QAConfig
-from .conversation import allowed_docs, answer_fields, resolve_turn, turn_answer
+from .conversation import allowed_docs, answer_fields, asks_back, guessed_turn, resolve_turn, turn_answer
 from .drug_library import library_drugs
 from .question import QuestionFocus, analyze_question, with_abbreviations, with_neighbours
 from .records import Answer, Citation, DocumentScore, Passage, SectionScore
@@ -111,6 +111,7 @@ class Pipeline:
             turns = [resolve_turn(q, h, self.library, scope) for q, h in zip(batch, histories[lo: lo + batch_size],
                                                                            strict=True)]
             focuses = [self.focus_of(t.text) for t in turns]
+            turns = [guessed_turn(t, self.library, self.vocabulary) if asks_back(t, f) else t for t, f in zip(turns, focuses, strict=True)]
             expanded = [f.expanded for f in focuses]
             qvecs = self.encoder.encode(expanded, batch_size=batch_size)
             hits = self.retriever.search(qvecs, expanded, [allowed_docs(f.drug_docs, t.doc_ids)

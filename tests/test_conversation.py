@@ -80,6 +80,20 @@ def test_without_a_drug_or_a_conversation_the_bot_asks_which_drug(library_pipeli
     assert missing.answer == "The library has no monograph for ibuprofen." and missing.clarify == ()
 
 
+def test_a_question_naming_no_drug_reads_a_near_miss_as_the_one_drug_it_could_be(library_pipeline):
+    # "zolof" is too short for a misspelling anywhere, but a question that must name one of
+    # the library's drugs and names none is about the one it is nearest to
+    answer = library_pipeline.ask("What is the starting dose of zolof?")
+    assert answer.drugs == ("Zoloft",) and answer.clarify == () and cited_docs(answer) == {"sertraline"}
+    assert answer.interpreted_as == "Zoloft: What is the starting dose of zolof?"
+    # outside the chosen labels it is no reading: the bot asks
+    asked = library_pipeline.ask("What is the starting dose of zolof?", doc_ids=["amoxicillin", "atorvastatin"])
+    assert asked.clarify == ("amoxicillin (Amoxil)", "atorvastatin (Lipitor)") and asked.citations == ()
+    # a word the labels use is a topic, not a misspelled name
+    topic = library_pipeline.ask("What is the starting dose for a toddler?")
+    assert topic.clarify and topic.drugs == ()
+
+
 def test_a_single_drug_library_has_nothing_to_ask(pipeline):
     answer = pipeline.ask("How many days off are there between cycles?")
     assert not answer.abstained and answer.clarify == ()

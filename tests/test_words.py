@@ -62,6 +62,28 @@ def test_two_edits_only_for_names_of_nine_letters_or_more():
     assert index.match("advel") is None  # under 6 letters: exact only
 
 
+def test_a_loose_match_allows_one_edit_more_and_only_a_single_nearest_name():
+    index = DrugNameIndex({"EYLEA": "EYLEA", "PRISTIQ": "PRISTIQ", "florbetapir": "AMYVID", "florbetaben": "NEURACEQ"})
+    assert index.match("eylia") is None and index.match_loosely("eylia") == DrugMatch("EYLEA", False, 1)
+    assert index.match_loosely("pristique").name == "PRISTIQ"  # 2 edits on 7 letters
+    assert index.match_loosely("florbetaben") == DrugMatch("NEURACEQ", True, 0)
+    assert index.match_loosely("florbetapen").name == "NEURACEQ"  # nearer to one than the other
+    assert index.match_loosely("florbetaxxx") is None  # 3 edits: never
+    assert index.match_loosely("eyle") is None  # under five letters
+    tie = DrugNameIndex({"abcdefg": "A", "abcdefh": "B"})
+    assert tie.match_loosely("abcdefx") is None  # two names equally near: no reading
+
+
+def test_the_words_of_a_multi_word_name_that_only_it_uses_name_it_for_a_guess():
+    from qa.drug_library import phrase_words
+
+    names = {"florbetaben (18F)": frozenset({"neuraceq"}), "atorvastatin calcium": frozenset({"lipitor"}),
+             "ibuprofen sodium": frozenset({"advil"}), "naproxen sodium": frozenset({"aleve"})}
+    words_ = phrase_words(tuple(names), names)
+    assert words_["florbetaben"] == "florbetaben (18F)" and words_["atorvastatin"] == "atorvastatin calcium"
+    assert "sodium" not in words_ and "calcium" not in words_  # shared, or ordinary English
+
+
 def test_match_equals_brute_force_over_all_names():
     """The length buckets skip no name: same answer as OSA distance against every name."""
     import random
