@@ -13,7 +13,7 @@ INDEX_FORMAT_VERSION = 2
 # openFDA, PDF label reading): an index built by an older extraction is stale and is
 # rebuilt, reusing the vectors of texts that did not change. Also bumped when the lexical
 # analysis (ingest.lexical.words) reads the same text into other index tokens.
-EXTRACTION_VERSION = 15
+EXTRACTION_VERSION = 16
 
 
 def bundled_model_path() -> str:

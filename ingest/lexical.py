@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
+from .datafiles import load_table
 from .nltk_modules import nltk_module
 
 # Letters/digits runs, keeping inner hyphens and dots of tokens such as "5q", "IL-2",
@@ -65,12 +67,24 @@ def _expand_contractions(text: str) -> str:
     return _CLITIC.sub("", _NEGATION.sub(" not", text))
 
 
+@lru_cache(maxsize=1)
+def _unmarked_contractions() -> dict[str, tuple[str, ...]]:
+    """written -> words, for contractions typed without the apostrophe (data/contractions.tsv)."""
+    table = load_table(Path(__file__).parent / "data" / "contractions.tsv")
+    return {row["written"]: tuple(row["reading"].split()) for row in table.rows}
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; hyphenated tokens also give their parts; contractions are
-    read as their words ("doesn't" -> "does", "not"; "patient's" -> "patient")."""
+    read as their words ("doesn't" -> "does", "not"; "patient's" -> "patient"; "whats" ->
+    "what", "is", unless written in capitals: "IM" is intramuscular)."""
     out = []
-    for token in _TOKEN.findall(_expand_contractions(text)):
-        token = token.lower()
+    unmarked = _unmarked_contractions()
+    for written in _TOKEN.findall(_expand_contractions(text)):
+        token = written.lower()
+        if token in unmarked and not written.isupper():
+            out.extend(unmarked[token])
+            continue
         out.append(token)
         if "-" in token:
             out.extend(part for part in token.split("-") if part)

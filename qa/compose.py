@@ -36,6 +36,7 @@ from .units import (
     is_header_row,
     is_heading_line,
     is_list_fragment,
+    is_question_line,
     is_reference_stub,
     lead_in_row,
     unit_context,
@@ -249,13 +250,18 @@ def _plain(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _heads_only(text: str) -> bool:
+    """A heading that says what follows, never an answer alone."""
+    return is_reference_stub(text) or is_heading_line(text) or is_question_line(text)
+
+
 def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig) -> list[ScoredUnit]:
     """The best quotable unit (not a table's header row, not a bare cross-reference, not a
-    heading that only points to another section, not a numbered heading line), the item its lead-in introduces, then the
+    heading that only points to another section, not a numbered heading line, not a question), the item its lead-in introduces, then the
     next best units of the same label while their softmax share reaches
     config.adjacent_threshold, up to config.max_answer_units; best first."""
     quotable = [u for u in scored if u.features["cross_ref"] < MAX_CROSS_REF_SHARE and not is_header_row(corpus, u.row)
-                and not is_reference_stub(corpus.sentences[u.row].text) and not is_heading_line(corpus.sentences[u.row].text)]
+                and not _heads_only(corpus.sentences[u.row].text)]
     if not quotable:
         return []
     best = quotable[0]

@@ -216,6 +216,13 @@ def is_heading_line(text: str) -> bool:
     return not long_words or 2 * sum(w[0].isupper() for w in long_words) >= len(long_words)
 
 
+def is_question_line(text: str) -> bool:
+    """A question the label asks ("What are the possible side effects of HUMIRA?"): how a
+    Medication Guide heads its sections. It names what the lines below answer; alone it
+    answers nothing."""
+    return text.rstrip().endswith("?")
+
+
 def cross_reference_share(text: str) -> float:
     """Share of a unit's words inside cross-references; 1.0 for "[see Dosage (2.1)]" alone."""
     words = len(_WORD.findall(text))

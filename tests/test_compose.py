@@ -68,6 +68,9 @@ def test_a_numbered_heading_line_is_never_quoted_alone():
     lines = ["5.4     QT Interval Prolongation", "Take it with water."]
     view = corpus({lines[0]: [1, 0, 0], lines[1]: [0.7, 0.7, 0]}, text, lines)
     assert quoted(compose_answer(FOCUS, QVEC, HITS, view, config()), view) == ["Take it with water."]
+    from qa.units import is_question_line
+
+    assert is_question_line("What are the possible side effects of HUMIRA?  ") and not is_question_line("Take it.")
     assert is_heading_line("2 DOSAGE AND ADMINISTRATION") and is_heading_line("5.2 Growth of Resistant Organisms with Prolonged Use")
     # a sentence, a count, a table row and a Drug Facts line are not headings
     for line in ("10 Patients were treated.", "2 tablets daily", "12 | Nausea", "Diphenhydramine HCl 6.25 mg"):

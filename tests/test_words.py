@@ -234,6 +234,9 @@ def test_contractions_and_possessives_are_read_as_their_words():
     assert analyze("the patient’s child's dose") == analyze("the patient child dose")
     # an apostrophe inside a name or after a digit is not a contraction
     assert analyze("O'Brien 5'-nucleotidase") == [stem("o"), stem("brien"), "5", stem("nucleotidase")]
+    # typed without the apostrophe, as consumers do; in capitals "IM" is intramuscular
+    assert analyze("whats the dose, im pregnant and cant wait") == analyze("what is the dose, I am pregnant and can not wait")
+    assert analyze("given IM") == [stem("given"), "im"]
 
 
 @pytest.mark.parametrize("question", ["Can I breastfeed my baby?", "Is breastfeeding safe?", "She breastfeeds."])
