@@ -31,6 +31,7 @@ from .question import QuestionFocus
 from .retrieve import Hit, IdfTable, located_intents
 from .units import (
     CorpusView,
+    antecedent_row,
     context_rows,
     cross_reference_share,
     is_header_row,
@@ -281,6 +282,11 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
             # one label answers: another's would speak for another drug
             chosen[unit.row] = unit
             said.add(text)
+    # The best unit opening by pointing back ("These changes ...") is quoted after the
+    # sentence it points to, beyond the cap: alone it does not say what it is about.
+    antecedent = antecedent_row(corpus, best.row)
+    if antecedent is not None and antecedent not in chosen:
+        chosen[antecedent] = ScoredUnit(antecedent, best.score, best.share, best.features)
     # A list item that is a fragment ("bruised") is quoted after its lead-in ("Do not inject
     # HUMIRA into skin that is:"), beyond the cap: the item alone says nothing.
     for unit in list(chosen.values()):

@@ -28,6 +28,11 @@ MAX_ITEM_WORDS = 12  # a longer line, or one with a closing stop, is no list fra
 _XREF = re.compile(r"\[\s*see[^\]]*\]|(?<![\d%])(?<![\d%]\s)\(\s*\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\s*\)"
                    r"|\bsee\s+full\s+prescribing\s+information\b[^.\]]*", re.I)
 _WORD = re.compile(r"[A-Za-z]{2,}")
+# A sentence opening with a demonstrative that points back to the sentence before ("These
+# changes", "In this setting", "Such patients"): English demonstrative determiners, after a
+# preposition or not.
+_POINTS_BACK = re.compile(r"\s*(?:(?:in|of|among|for|with|from|despite|at|on|after|during)\s+)?"
+                          r"(?:these|this|those|such)\s+(?!drug\b|medicine\b|medication\b|product\b)[a-z]", re.I)
 _NUMBERED = re.compile(r"\d{1,2}(?:\.\d{1,2})*\s+[A-Z]")
 
 
@@ -214,6 +219,20 @@ def is_heading_line(text: str) -> bool:
         return False
     long_words = [w for w in _WORD.findall(stripped) if len(w) >= 4]
     return not long_words or 2 * sum(w[0].isupper() for w in long_words) >= len(long_words)
+
+
+def antecedent_row(corpus: CorpusView, row: int) -> int | None:
+    """The sentence before a unit that opens by pointing back to it ("These changes were
+    not associated with ...", "In this clinical context, ..."): the row before, in the same
+    section and paragraph (line), or None. Alone, such a unit does not say what it is about."""
+    s = corpus.sentences[row]
+    if row == 0 or not _POINTS_BACK.match(s.text):
+        return None
+    before = corpus.sentences[row - 1]
+    text = corpus.documents[s.doc_id].text
+    if not corpus.same_section(row - 1, row) or "\n" in text[before.end: s.start]:
+        return None
+    return row - 1
 
 
 def is_question_line(text: str) -> bool:

@@ -77,6 +77,18 @@ def test_a_numbered_heading_line_is_never_quoted_alone():
         assert not is_heading_line(line)
 
 
+def test_a_unit_pointing_back_is_quoted_after_the_sentence_it_points_to():
+    text = ("Label\n\nDosage\n\nDecreases in T3 and T4 were seen. These changes were not associated with disease.\n\n"
+            "This drug is taken once daily.\n\n")
+    lines = ["Decreases in T3 and T4 were seen.", "These changes were not associated with disease.",
+             "This drug is taken once daily."]
+    view = corpus({lines[1]: [1, 0, 0], lines[0]: [0, 1, 0], lines[2]: [0, 0.2, 1]}, text, lines)
+    assert quoted(compose_answer(FOCUS, QVEC, HITS, view, config()), view) == lines[:2]
+    # "This drug" names the label's drug; a sentence on another line is no antecedent
+    alone = corpus({lines[2]: [1, 0, 0], lines[1]: [0, 1, 0], lines[0]: [0, 0.2, 1]}, text, lines)
+    assert quoted(compose_answer(FOCUS, QVEC, HITS, alone, config()), alone) == [lines[2]]
+
+
 def test_the_highlights_pointer_to_the_full_boxed_warning_is_a_cross_reference():
     from qa.units import cross_reference_share
 
