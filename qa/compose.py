@@ -285,7 +285,7 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
     # The best unit opening by pointing back ("These changes ...") is quoted after the
     # sentence it points to, beyond the cap: alone it does not say what it is about.
     antecedent = antecedent_row(corpus, best.row)
-    if antecedent is not None and antecedent not in chosen:
+    if antecedent is not None:  # before it, though it was chosen on its own score
         chosen[antecedent] = ScoredUnit(antecedent, best.score, best.share, best.features)
     # A list item that is a fragment ("bruised") is quoted after its lead-in ("Do not inject
     # HUMIRA into skin that is:"), beyond the cap: the item alone says nothing.
