@@ -33,6 +33,7 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 # preposition or not.
 _POINTS_BACK = re.compile(r"\s*(?:(?:in|of|among|for|with|from|despite|at|on|after|during)\s+)?"
                           r"(?:these|this|those|such)\s+(?!drug\b|medicine\b|medication\b|product\b)[a-z]", re.I)
+_BOXED_TITLE = re.compile(r"[^a-z]*\bWARNINGS?\s*:[^a-z]*")  # fullmatch: no lower-case letter
 _NUMBERED = re.compile(r"\d{1,2}(?:\.\d{1,2})*\s+[A-Z]")
 
 
@@ -212,9 +213,12 @@ def is_reference_stub(text: str) -> bool:
 def is_heading_line(text: str) -> bool:
     """A numbered section heading printed as a line of text ("5.4 QT Interval Prolongation",
     "2 DOSAGE AND ADMINISTRATION"), as labels pasted from print or flattened to text
-    carry them: a number, capitalised words, no sentence punctuation, no table cells. It
+    carry them: a number, capitalised words, no sentence punctuation, no table cells; or
+    a boxed warning's title, "WARNING: SUBJECT" in capitals (21 CFR 201.57(c)(1)). It
     names what the lines below say; alone it answers nothing."""
     stripped = text.strip()
+    if _BOXED_TITLE.fullmatch(stripped):
+        return True
     if ROW_SEPARATOR in text or stripped.endswith((".", "!", "?", ":", ";")) or not _NUMBERED.match(stripped):
         return False
     long_words = [w for w in _WORD.findall(stripped) if len(w) >= 4]
@@ -236,10 +240,10 @@ def antecedent_row(corpus: CorpusView, row: int) -> int | None:
 
 
 def is_question_line(text: str) -> bool:
-    """A question the label asks ("What are the possible side effects of HUMIRA?"): how a
-    Medication Guide heads its sections. It names what the lines below answer; alone it
+    """A question the label asks ("What are the possible side effects of HUMIRA?"), or points
+    to ('See "How should I store HUMIRA?"'): how a Medication Guide heads its sections. It names what the lines below answer; alone it
     answers nothing."""
-    return text.rstrip().endswith("?")
+    return text.rstrip(" \t\n\"'\u201d\u2019).]").endswith("?")
 
 
 def cross_reference_share(text: str) -> float:

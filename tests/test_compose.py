@@ -71,6 +71,11 @@ def test_a_numbered_heading_line_is_never_quoted_alone():
     from qa.units import is_question_line
 
     assert is_question_line("What are the possible side effects of HUMIRA?  ") and not is_question_line("Take it.")
+    assert is_question_line('See \u201cHow should I store HUMIRA?\u201d')  # a pointer to such a heading
+    # a boxed warning's title (21 CFR 201.57(c)(1)), as text flattened from Highlights prints it
+    assert is_heading_line("  EXCERPT:   WARNING    : ASTHMA-RELATED DEATH") and is_heading_line("WARNING: RISK OF ANAPHYLAXIS")
+    assert not is_heading_line("WARNING: Do not use if the seal is broken.")
+    assert not is_heading_line("DO NOT USE IF SAFETY SEAL IS BROKEN")  # capitals alone: an instruction
     assert is_heading_line("2 DOSAGE AND ADMINISTRATION") and is_heading_line("5.2 Growth of Resistant Organisms with Prolonged Use")
     # a sentence, a count, a table row and a Drug Facts line are not headings
     for line in ("10 Patients were treated.", "2 tablets daily", "12 | Nausea", "Diphenhydramine HCl 6.25 mg"):
