@@ -270,6 +270,11 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
     by_row = {u.row: u for u in quotable}
     if best.features["lead_in"] and best.row + 1 in by_row and corpus.same_section(best.row, best.row + 1):
         chosen[best.row + 1] = by_row[best.row + 1]  # "Do not use:" needs the item it introduces
+    # The best unit opening by pointing back ("These changes ...") is quoted after the
+    # sentence it points to, within the cap: alone it does not say what it is about.
+    antecedent = antecedent_row(corpus, best.row)
+    if antecedent is not None:
+        chosen[antecedent] = ScoredUnit(antecedent, best.score, best.share, best.features)
     doc_id = corpus.sentences[best.row].doc_id
     # A label repeats itself (the Boxed Warning's sentence again under Warnings): a unit
     # whose words are already quoted adds nothing.
@@ -282,11 +287,6 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
             # one label answers: another's would speak for another drug
             chosen[unit.row] = unit
             said.add(text)
-    # The best unit opening by pointing back ("These changes ...") is quoted after the
-    # sentence it points to, beyond the cap: alone it does not say what it is about.
-    antecedent = antecedent_row(corpus, best.row)
-    if antecedent is not None:  # before it, though it was chosen on its own score
-        chosen[antecedent] = ScoredUnit(antecedent, best.score, best.share, best.features)
     # A list item that is a fragment ("bruised") is quoted after its lead-in ("Do not inject
     # HUMIRA into skin that is:"), beyond the cap: the item alone says nothing.
     for unit in list(chosen.values()):

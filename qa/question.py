@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.datafiles import load_table
-from ingest.drugs import DrugNameIndex, looks_like_drug
+from ingest.drugs import DrugNameIndex, is_common_word, looks_like_drug
 from ingest.lexical import STOPWORDS, analyze, stem, words
 
 from .abbreviations import AbbreviationUse
@@ -55,6 +55,14 @@ class QuestionFocus:
     term_words: tuple[str, ...] = ()
 
 
+def class_stems(names: tuple[str, ...]) -> list[str]:
+    """Stems a drug's class names let a unit stand in for the drug ("ibuprofen": nsaid,
+    nonsteroid, inflammatori); not those of everyday words ("drug", "strong", "pain"): the
+    "drug" of "nonsteroidal anti-inflammatory drugs" would let any "Drug Interactions"
+    heading count as naming ibuprofen."""
+    return [stem(w) for w in words(" ".join(names)) if w not in STOPWORDS and not is_common_word(w)]
+
+
 def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
                      drug_docs: dict[str, frozenset[str]], vocabulary) -> QuestionFocus:
     """drug_names: the library's names (or a dict name -> canonical); drug_docs: canonical -> doc ids;
@@ -94,7 +102,7 @@ def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
     clinical, clinical_phrases = clinical_alternatives(question_stems)
     class_text = "; ".join(dict.fromkeys([c for cs in expansions.values() for c in cs] + clinical_phrases))
     expanded = f"{question} ({class_text})" if class_text else question
-    terms = tuple((t, *analyze(" ".join(expansions.get(t, ()))), *clinical.get(t, ()))
+    terms = tuple((t, *class_stems(expansions.get(t, ())), *clinical.get(t, ()))
                   for t in dict.fromkeys(question_stems)
                   if t not in asking and t not in name_stems)
     term_stems = {group[0] for group in terms}

@@ -163,6 +163,16 @@ def test_a_label_whose_first_line_names_no_drug_is_about_the_drug_its_text_names
     assert dominant_drug_names("WARNING\nTake with food.") == ()
 
 
+def test_a_class_name_stands_in_for_a_drug_by_its_own_words_not_everyday_ones():
+    from qa.question import class_stems
+
+    stems = class_stems(drug_class_terms("ibuprofen"))
+    assert stem("nsaids") in stems and stem("drug") not in stems  # "Drug Interactions" names no NSAID
+    focus = analyze_question("Can I take ibuprofen with Revlimid?", {"revlimid": "revlimid"},
+                             {"revlimid": frozenset({"lenalidomide"})}, frozenset())
+    assert all(stem("drug") not in group for group in focus.terms)
+
+
 def test_drug_classes_come_from_atc_codes_and_fda_tables():
     assert any("NSAIDs" in c for c in drug_class_terms("Advil"))  # brand -> ibuprofen M01AE01 -> M01A
     assert any("anticoagulants" in c for c in drug_class_terms("eliquis"))
