@@ -7,8 +7,7 @@ vocabulary, not ordinary English (wordfreq), not a drug name (those go through t
 name matching of `ingest/drugs.py`, whose fuzzy matches only rank a label up); and when
 a word of the library is within the same edit limit as drug names (optimal string
 alignment: 1 edit for 6-8 letters, 2 for 9 or more, counted on the shorter word). The
-closest word wins, then the one the library uses most. A word of 4 or 5 letters is read
-only as a library word with one of its letters doubled ("comon" -> common). Only the analysis of the question
+closest word wins, then the one the library uses most. Only the analysis of the question
 reads the corrected text; the question shown and stored is the user's.
 """
 
@@ -30,24 +29,11 @@ from .word_match import LibraryWords
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-MIN_LETTERS = 4  # shorter words are not corrected at all
-
-
-def doubled_letter_reading(word: str, counts: Counter) -> str | None:
-    """The library word a short word is with one of its letters typed twice ("comon" ->
-    common, "botle" -> bottle, "yelow" -> yellow): a doubled letter typed once is the
-    commonest misspelling of English words, and the only one read in words too short for
-    an edit distance to tell words apart; the most used such word, or None."""
-    readings = {word[:i] + word[i] + word[i:] for i in range(len(word))}
-    found = [(counts[w], w) for w in readings if counts.get(w)]
-    return max(found)[1] if found else None
-
-
 def correction(word: str, counts: Counter, by_length: dict[int, list[str]]) -> str | None:
     """The library word a misspelling stands for, or None."""
     limit = edit_limit(len(word))
     if not limit:
-        return doubled_letter_reading(word, counts)
+        return None
     candidates = [w for d in range(-limit, limit + 1) for w in by_length.get(len(word) + d, ())]
     found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None)
     fits = [(dist, -counts[w], w) for w, dist, _ in found if dist <= edit_limit(min(len(w), len(word)))]
@@ -57,7 +43,7 @@ def correction(word: str, counts: Counter, by_length: dict[int, list[str]]) -> s
 def misspelled(word: str, known_stems: frozenset[str], is_name: Callable[[str], bool]) -> bool:
     """A lower-case word that is no word here: not a stopword, long enough to tell, not in
     the library's vocabulary, not ordinary English, not a drug name."""
-    return not (word in STOPWORDS or len(word) < MIN_LETTERS or stem(word) in known_stems
+    return not (word in STOPWORDS or not edit_limit(len(word)) or stem(word) in known_stems
                 or is_common_word(word) or is_name(word) or looks_like_drug(word))
 
 
