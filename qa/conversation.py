@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ingest.lexical import STOPWORDS, stem, words
 
-from .drug_library import DrugLibrary, named_drugs
+from .drug_library import DrugLibrary, guess_index, named_drugs
 from .question import QuestionFocus, asking_words
 from .records import Answer
 
@@ -176,9 +176,9 @@ def guessed_turn(turn: Turn, library: DrugLibrary, vocabulary: frozenset[str]) -
     "florbetaben (18f)"), is read as it, and interpreted_as shows the reading; otherwise
     the turn is unchanged. A word the corpus uses (vocabulary: stems) is a topic
     ("amyloid"), never a misspelled name."""
-    index = library.guess_index
-    if not turn.clarify or index is None:
+    if not turn.clarify:
         return turn
+    index = guess_index(library)
     names = {m.name for w in dict.fromkeys(words(turn.text))
              if w not in STOPWORDS and (w in index.names or stem(w) not in vocabulary)
              for m in [index.match_loosely(w)] if m is not None}

@@ -9,6 +9,7 @@ misspellings qa.question allows (ingest.drugs.DrugNameIndex).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest import Document
 from ingest.drugs import LOOSE_MIN_LETTERS, DrugNameIndex, is_common_word, looks_like_drug
@@ -28,9 +29,6 @@ class DrugLibrary:
     name_docs: dict[str, frozenset[str]]  # name as written in the documents -> their doc ids
     index: DrugNameIndex = field(repr=False)  # question word -> name (misspellings allowed)
     phrases: tuple[str, ...] = ()  # names of several words, matched as phrases
-    # question word -> name, for a question that must name a drug and names none: also the
-    # words of a name's phrase no other drug shares ("florbetaben" of "florbetaben (18f)")
-    guess_index: DrugNameIndex | None = field(default=None, repr=False)
 
     def in_scope(self, scope: frozenset[str] | None) -> tuple[LibraryDrug, ...]:
         return self.drugs if scope is None else tuple(d for d in self.drugs if d.doc_ids & scope)
@@ -72,8 +70,16 @@ def library_drugs(documents: dict[str, Document]) -> DrugLibrary:
     name_docs = {spelled[k]: frozenset(v) for k, v in docs_by_name.items()}
     single = {spelled[k]: spelled[k] for k in docs_by_name if " " not in k}
     phrases = tuple(spelled[k] for k in docs_by_name if " " in k)
-    return DrugLibrary(drugs, name_docs, DrugNameIndex(single), phrases,
-                       DrugNameIndex({**phrase_words(phrases, name_docs), **single}))
+    return DrugLibrary(drugs, name_docs, DrugNameIndex(single), phrases)
+
+
+@lru_cache(maxsize=8)
+def guess_index(library: DrugLibrary) -> DrugNameIndex:
+    """question word -> name, for a question that must name a drug and names none: the
+    one-word names, and the words of a name's phrase no other drug shares ("florbetaben" of
+    "florbetaben (18f)"). Built on first use: it reads the English word list."""
+    single = {n: n for n in library.name_docs if " " not in n}
+    return DrugNameIndex({**phrase_words(library.phrases, library.name_docs), **single})
 
 
 def phrase_words(phrases: tuple[str, ...], name_docs: dict[str, frozenset[str]]) -> dict[str, str]:
