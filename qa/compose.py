@@ -24,6 +24,7 @@ import numpy as np
 
 from ingest.lexical import analyze
 
+from .ages import age_fit
 from .config import QAConfig
 from .intent import intents_disagree
 from .linear import logistic
@@ -48,7 +49,8 @@ from .units import (
 SUMMARY_OPENERS = re.compile(r"^\s*(?:in conclusion|in summary|to summari[sz]e|to conclude|overall|in short)\b",
                              re.IGNORECASE)
 UNIT_FEATURES = ("cos", "context_cos", "cos_gap", "passage_gap", "passage_rank", "coverage", "context_coverage", "heading_cos",
-                 "intent", "log_words", "table_row", "caption", "lead_in", "cross_ref", "summary", "bm25", "neighbor")
+                 "intent", "log_words", "table_row", "caption", "lead_in", "cross_ref", "summary", "bm25", "neighbor",
+                 "age_held", "age_outside")
 CONFIDENCE_FEATURES = ("best_unit", "best_share", "unit_margin", "context_coverage", "best_cos", "top_dense",
                        "unknown_terms", "rarest_missing", "other_drug", "intent_mismatch", "log_terms", "no_terms",
                        "term_match", "weakest_term", "label_peak")
@@ -213,6 +215,9 @@ def unit_features(row: int, rank: int, neighbor: bool, cos: float, max_cos: floa
     text = sentence.text
     line_end = doc.text.find("\n", sentence.end)
     line = doc.text[doc.text.rfind("\n", 0, sentence.start) + 1: len(doc.text) if line_end < 0 else line_end]
+    # the question's age against the ages the unit or its heading bound: "less than 4 years of
+    # age" answers "she is 3", "4 years and older" leaves her out
+    age_held, age_outside = age_fit(focus.age_years, f"{sentence.section}\n{text}")
     return {
         "cos": cos, "context_cos": context_cosine(row, qvec, corpus), "cos_gap": cos - max_cos, "passage_gap": hit.score - hits[0].score,
         "passage_rank": 1.0 / (1.0 + rank),
@@ -224,7 +229,7 @@ def unit_features(row: int, rank: int, neighbor: bool, cos: float, max_cos: floa
         "caption": float(" | " not in line and " | " in following_line(doc.text, len(doc.text) if line_end < 0 else line_end)),
         "lead_in": float(text.rstrip().endswith(":")), "cross_ref": cross_reference_share(text),
         "summary": float(row in corpus.summary_rows), "bm25": hit.bm25 / top_bm25 if top_bm25 > 0 else 0.0,
-        "neighbor": float(neighbor),
+        "neighbor": float(neighbor), "age_held": age_held, "age_outside": age_outside,
     }
 
 

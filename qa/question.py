@@ -11,6 +11,7 @@ from ingest.drugs import DrugNameIndex, is_common_word, looks_like_drug
 from ingest.lexical import STOPWORDS, analyze, stem, words
 
 from .abbreviations import AbbreviationUse
+from .ages import question_age
 from .consumer_terms import clinical_alternatives
 from .drug_classes import drug_class_terms
 from .intent import question_intents
@@ -53,6 +54,7 @@ class QuestionFocus:
     # The question's words behind its terms, as written ("breastfeed", "sleepy"): what the
     # term match (qa/word_match.py) embeds.
     term_words: tuple[str, ...] = ()
+    age_years: float | None = None  # the age the question gives ("my 8-year-old": 8.0; qa/ages.py)
 
 
 def class_stems(names: tuple[str, ...]) -> list[str]:
@@ -115,7 +117,7 @@ def analyze_question(question: str, drug_names: DrugNameIndex | dict[str, str],
     partners = tuple(outside + others) if partner else ()
     intents = question_intents(question) | ({"interactions"} if partners else set())
     return QuestionFocus(terms, docs, () if partner else tuple(outside), expanded, partners, frozenset(intents),
-                         boost, tuple(mentioned), term_words)
+                         boost, tuple(mentioned), term_words, question_age(question))
 
 
 def with_neighbours(focus: QuestionFocus, neighbours: dict[str, tuple[str, ...]]) -> QuestionFocus:
