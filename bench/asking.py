@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.asking", description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help=f"write {OUT_FILE.relative_to(ROOT)}")
     args = parser.parse_args(argv)
-    pairs = {g.name: read_pairs(g.questions) for g in groups() if g.units}
+    # groups with reference answers (bench.fit's "Can DRUG cause REACTION?" group has none)
+    pairs = {g.name: p for g in groups() if g.units and (p := read_pairs(g.questions))}
     found = answer_absent(stem_counts(pairs))
     print(f"{'stem':<12} {'word':<12} questions groups answer_rate upper")
     for c in found:

@@ -8,6 +8,9 @@ Groups (a label, or a corpus; each over an index of its own):
                                           repositories) with bench/data/questions/harvested.jsonl
     lenalidomide                          ../shared/eval/lenalidomide-dev.jsonl over corpus/
     tac                                   bench/data/questions/tac2017.jsonl, 101 label excerpts
+    reactions                             bench/data/questions/tac2017-reactions.jsonl ("Can DRUG cause
+                                          REACTION?", bench/reactions.py) over the same excerpts: the
+                                          confidence and abstention threshold only; held out with tac
     medquad                               ../shared/benchmarks/medquad-cancergov (retrieval only:
                                           its answers are whole sections)
 
@@ -28,14 +31,18 @@ Each group is indexed and asked with the encoder tuned without its questions
 held-out answer, comes from an encoder that never saw that group (cross-fitting).
 For each group, the three models and thresholds are fitted on the other groups, and the
 product pipeline with those values answers the group's questions (`run_evaluation`); those
-held-out figures go to bench/FIT.md. `--write` then fits on all groups and writes
-qa/data/fitted.json.
+held-out figures go to bench/FIT.md (tac and reactions, one library, are held out together).
+Inside that library, `library_halves` also splits its labels in two and answers each half's
+questions with values fitted on the other half's (and every other group): how a new library
+fares with values fitted on questions about other labels. `--write` then fits on all groups
+and writes qa/data/fitted.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -70,6 +77,17 @@ class Group:
     units: bool = True  # its answers are units of the label (unit labels); else retrieval only
     verbatim: bool = True  # its references are the label's own words (lenalidomide's paraphrase)
     training: Path | None = None  # more questions on its labels that only tune the encoder, never evaluated
+    # Held out together with the groups of the same fold, over the same index, with the same
+    # encoder: questions of another template on one library (default: its own name).
+    fold: str = ""
+    # Its candidates' labels train the chunk and unit models; else only the confidence and the
+    # abstention threshold learn from it (the reaction questions' units are labelled only by
+    # naming the reaction: a table row or a passing mention counts as much as the answer).
+    ranks: bool = True
+
+    @property
+    def fold_name(self) -> str:
+        return self.fold or self.name
 
     @property
     def tunes_encoder(self) -> bool:
@@ -87,6 +105,10 @@ def groups() -> list[Group]:
     out.append(Group("lenalidomide", (ROOT / "corpus",), SHARED / "eval" / "lenalidomide-dev.jsonl", verbatim=False))
     out.append(Group("tac", (SHARED / "labels" / "tac2017-train",), OWN_QUESTIONS / "tac2017.jsonl",
                      training=TRAINING_QUESTIONS / "tac.jsonl"))
+    # "Can DRUG cause REACTION?" over the same excerpts (bench/reactions.py makes them from the
+    # label text): right when a cited unit of the asked label names the reaction; held out with tac
+    out.append(Group("reactions", (SHARED / "labels" / "tac2017-train",), OWN_QUESTIONS / "tac2017-reactions.jsonl",
+                     verbatim=False, fold="tac", ranks=False))
     out.append(Group("medquad", (SHARED / "benchmarks" / "medquad-cancergov" / "corpus",),
                      SHARED / "benchmarks" / "medquad-cancergov" / "questions.jsonl", units=False))
     return out
@@ -185,8 +207,20 @@ def unit_is_answer(text: str, reference: str) -> bool:
     return containment(text, reference) >= 0.5 or (inside >= 0.7 and len(tokens) >= 3)
 
 
+def names_reaction(text: str, reaction: str) -> bool:
+    """Every word of the reaction begins a word of the text ("rash" in "rashes")."""
+    return all(re.search(r"\b" + re.escape(w), text, re.I) for w in reaction.split())
+
+
+def reaction_unit(case: dict, doc_id: str, text: str) -> bool:
+    """A unit of the asked label naming the reaction answers "Can DRUG cause REACTION?"."""
+    return doc_id in (case.get("sources") or ()) and names_reaction(text, case["reaction"])
+
+
 def chunk_is_answer(case: dict, doc_id: str, section: str, text: str) -> bool:
     sources = tuple(case.get("sources") or ())
+    if case.get("reaction"):
+        return reaction_unit(case, doc_id, text)
     if case.get("answer") and case.get("_verbatim", True):
         docs = {s.partition("#")[0] for s in sources}
         return (not docs or doc_id in docs) and containment(text, case["answer"]) >= 0.5
@@ -220,7 +254,7 @@ def group_model(group: Group) -> tuple[str, str]:
     )
     from ingest.encoder_delta import DELTA_PATH, tuned_model_path
 
-    delta = delta_path_without(group.name)
+    delta = delta_path_without(group.fold_name)
     if delta.exists():
         return tuned_model_name(delta), tuned_model_path(bundled_model_path(), model_cache_dir(), delta)
     if DELTA_PATH.exists() and group.tunes_encoder:
@@ -237,7 +271,7 @@ def model_index_root(model_name: str) -> Path:
 def load_group(group: Group, model: tuple[str, str] | None = None, index_root: Path | None = None) -> Loaded:
     """The group's index (built or reused) and pipeline, with model (name, path) or group_model's."""
     name, path = model or group_model(group)
-    index_dir = (index_root or OUT / "index") / group.name
+    index_dir = (index_root or OUT / "index") / group.fold_name
     build_index(IngestConfig(corpus_paths=group.corpus, index_dir=index_dir, model_name=name, model_path=path),
                 progress=False)
     pipeline = load_pipeline(QAConfig(index_dir=index_dir), model_name=name)
@@ -312,6 +346,8 @@ def unit_data(loaded: Loaded, inputs, chunk_model: LinearModel, config: QAConfig
             s = p.index.sentences[u.row]
             if not case["answerable"]:
                 labels.append(False)
+            elif case.get("reaction"):
+                labels.append(reaction_unit(case, s.doc_id, s.text))
             elif case["_verbatim"]:
                 labels.append(unit_is_answer(s.text, case.get("answer", "")))
             else:
@@ -324,6 +360,8 @@ def unit_data(loaded: Loaded, inputs, chunk_model: LinearModel, config: QAConfig
 def answer_right(case: dict, texts: list[str], sections: list[tuple[str, str]]) -> bool:
     if not case["answerable"] or not texts:
         return False
+    if case.get("reaction"):
+        return any(reaction_unit(case, d, t) for t, (d, _) in zip(texts, sections, strict=True))
     if case["_verbatim"]:
         return containment(" ".join(texts), case.get("answer", "")) >= 0.5
     return any(source_matches(d, s, tuple(case.get("sources") or ())) for d, s in sections)
@@ -341,6 +379,7 @@ NEIGHBOUR_GRID = (0.5, 0.55, 0.6, 0.65, 0.7, 1.0)  # 1.0: in effect no library-w
 def chunk_model_of(train: list[Loaded], inputs: dict[str, list]) -> LinearModel:
     """The listwise chunk model; every group weighs the same in total, whatever its number of questions."""
     cx, cy, cw = [], [], []
+    train = [t for t in train if t.group.ranks]
     for t in train:
         xs, ys = chunk_data(t, inputs[t.group.name])
         cx += xs
@@ -354,7 +393,7 @@ def answer_chunk_mrr(train: list[Loaded], inputs: dict[str, list]) -> float:
     under a chunk model fitted on them (0 when no candidate holds it)."""
     chunk = chunk_model_of(train, inputs)
     per_group = []
-    for t in train:
+    for t in (t for t in train if t.group.ranks):
         chunks = t.pipeline.index.chunks
         ranks = []
         for case, (_, _, rows, signals, _) in zip(t.cases, inputs[t.group.name], strict=True):
@@ -381,14 +420,16 @@ def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
     chunk = chunk_model_of(train, inputs)
     base = QAConfig()
     per_group = {t.group.name: unit_data(t, inputs[t.group.name], chunk, base) for t in train if t.group.units}
-    unit = unit_model_of(per_group.values())
+    ranking = {t.group.name for t in train if t.group.ranks}
+    unit = unit_model_of(rows for g, rows in per_group.items() if g in ranking)
     config = replace(base, chunk_model=chunk, unit_model=unit)
     # The confidence model and the thresholds learn from unit scores of a model that did not
     # see the group (cross-fitting): in-sample scores would make the best unit look surer
     # than it will be on a new label.
     rescored = {}
     for g, rows in per_group.items():
-        held_unit = unit_model_of(r for other, r in per_group.items() if other != g) if len(per_group) > 1 else unit
+        others = [r for other, r in per_group.items() if other != g and other in ranking]
+        held_unit = unit_model_of(others) if others else unit
         qvecs = [q[1] for q in inputs[g]]  # unit_data keeps the order of the group's cases
         rescored[g] = [(case, focus, hits, with_shares([replace_score(u, held_unit) for u in units]), qvec)
                        for (case, focus, hits, units, _), qvec in zip(rows, qvecs, strict=True)]
@@ -486,7 +527,7 @@ def best_threshold(probs: np.ndarray, right: np.ndarray, answerable: np.ndarray,
 
 def evaluate_group(loaded: Loaded, fitted: dict, out_dir: Path) -> dict:
     """The group's questions answered with the fitted values (out_dir: the run's files), and its figures."""
-    return group_figures(*answer_group(loaded, fitted, out_dir))
+    return group_figures(*answer_group(loaded, fitted, out_dir), loaded.cases)
 
 
 def answer_group(loaded: Loaded, fitted: dict, out_dir: Path) -> tuple[dict, list[dict]]:
@@ -502,19 +543,24 @@ def answer_group(loaded: Loaded, fitted: dict, out_dir: Path) -> tuple[dict, lis
     return summary, [json.loads(line) for line in (out_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
-def row_right(row: dict) -> bool:
+def row_right(row: dict, case: dict | None = None) -> bool:
     """A results.jsonl row answered right: answerable, answered, and the quote holds at
-    least half of its reference (containment)."""
+    least half of its reference (containment); for a "Can DRUG cause REACTION?" case, a
+    citation of the asked label names the reaction."""
+    if case is not None and case.get("reaction"):
+        return (bool(case["answerable"]) and not row["abstained"]
+                and any(reaction_unit(case, c["doc_id"], c["text"]) for c in row["citations"]))
     return (bool(row["expected"]["answerable"] and row["expected"].get("answer")) and not row["abstained"]
             and row["metrics"].get("answer_containment", 0) >= 0.5)
 
 
-def group_figures(summary: dict, rows: list[dict]) -> dict:
+def group_figures(summary: dict, rows: list[dict], cases: list[dict] | None = None) -> dict:
+    by_id = {c["id"]: c for c in cases or ()}
     answerable = [r for r in rows if r["expected"]["answerable"]]
     unanswerable = [r for r in rows if not r["expected"]["answerable"]]
-    with_ref = [r for r in answerable if r["expected"]["answer"]]
-    right = [r for r in with_ref if row_right(r)]
-    ratios = [len(r["answer"]) / max(len(r["expected"]["answer"]), 1) for r in right]
+    with_ref = [r for r in answerable if r["expected"]["answer"] or by_id.get(r["id"], {}).get("reaction")]
+    right = [r for r in with_ref if row_right(r, by_id.get(r["id"]))]
+    ratios = [len(r["answer"]) / len(r["expected"]["answer"]) for r in right if r["expected"]["answer"]]
     m = summary["metrics"]
     return {"questions": len(rows), "answerable": len(answerable), "unanswerable": len(unanswerable),
             "answered_with_reference": round(len(right) / len(with_ref), 3) if with_ref else None,
@@ -586,23 +632,84 @@ def fit_with_neighbours(train: list[Loaded], by_cosine: dict[float, dict[str, li
 
 
 def held_out(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]], answers: Path) -> dict:
-    """Per group: fit on the other groups, answer this group's questions with those values
-    (answers/<group>/: the run's results.jsonl, summary and report)."""
+    """Per group: fit on the groups outside its fold, answer this group's questions with those
+    values (answers/<group>/: the run's results.jsonl, summary and report)."""
     out = {}
-    for held in loaded:
-        train = [t for t in loaded if t is not held]
+    folds: dict[str, list[Loaded]] = {}
+    for t in loaded:
+        folds.setdefault(t.group.fold_name, []).append(t)
+    for fold in folds.values():
+        train = [t for t in loaded if t.group.fold_name != fold[0].group.fold_name]
         fitted = fit_with_neighbours(train, by_cosine)
-        summary, rows = answer_group(held, fitted, answers / held.group.name)
-        result = group_figures(summary, rows)
-        if held.group.units:
-            ranks = answer_ranks(held, by_cosine[fitted["neighbour_min_cosine"]][held.group.name], fitted)
-            result.update(unit_headroom(ranks))
-            result["lost"] = loss_breakdown(ranks, rows)
-        result["thresholds"] = {"abstain": round(fitted["abstain_threshold"], 3),
-                                "adjacent": fitted["adjacent_threshold"], "max_units": fitted["max_answer_units"],
-                                "neighbour_cosine": fitted["neighbour_min_cosine"]}
-        out[held.group.name] = result
-        print(held.group.name, json.dumps(result), file=sys.stderr, flush=True)
+        for held in fold:
+            out[held.group.name] = held_out_figures(held, fitted, by_cosine, answers)
+    return out
+
+
+def held_out_figures(held: Loaded, fitted: dict, by_cosine: dict[float, dict[str, list]], answers: Path) -> dict:
+    """The held-out group's figures under values fitted without its fold."""
+    summary, rows = answer_group(held, fitted, answers / held.group.name)
+    result = group_figures(summary, rows, held.cases)
+    if held.group.units:
+        ranks = answer_ranks(held, by_cosine[fitted["neighbour_min_cosine"]][held.group.name], fitted)
+        result.update(unit_headroom(ranks))
+        result["lost"] = loss_breakdown(ranks, rows)
+    result["thresholds"] = {"abstain": round(fitted["abstain_threshold"], 3),
+                            "adjacent": fitted["adjacent_threshold"], "max_units": fitted["max_answer_units"],
+                            "neighbour_cosine": fitted["neighbour_min_cosine"]}
+    print(held.group.name, json.dumps(result), file=sys.stderr, flush=True)
+    return result
+
+
+def case_label(case: dict) -> str:
+    """The label a library question asks about: its "drug", or its id's ("tac2017-adcetris-01")."""
+    return case.get("drug") or case["id"].split("-", 1)[-1].rsplit("-", 1)[0]
+
+
+def restricted(t: Loaded, keep: set[str], inputs: dict[float, dict[str, list]], name: str, out: Path) -> Loaded:
+    """t with only the cases on the labels in keep, as group `name` (its questions written to
+    out/<name>.jsonl for the evaluation run); its question inputs added to inputs under name."""
+    kept = [i for i, c in enumerate(t.cases) if case_label(c) in keep]
+    out.mkdir(parents=True, exist_ok=True)
+    lines = [line for line in t.group.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    wanted = {t.cases[i]["id"] for i in kept}
+    path = out / f"{name}.jsonl"
+    path.write_text("".join(f"{line}\n" for line in lines if json.loads(line)["id"] in wanted), encoding="utf-8")
+    for by_group in inputs.values():
+        by_group[name] = [by_group[t.group.name][i] for i in kept]
+    return Loaded(replace(t.group, name=name, questions=path), t.pipeline, [t.cases[i] for i in kept])
+
+
+def library_halves(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]], answers: Path) -> dict:
+    """Label-disjoint figures inside a library fold (tac with its reaction questions): its
+    labels split in two halves; for each half, the values are fitted on every other group and
+    on the fold's questions about the other half's labels, and answer the fold's questions
+    about this half's labels over the whole library. A new library's questions are asked with
+    values fitted on questions about other labels of a library, as the product's are."""
+    fold = [t for t in loaded if t.group.fold_name != t.group.name]
+    fold += [t for t in loaded if t.group.name in {f.group.fold_name for f in fold}]
+    if len({t.group.name for t in fold}) < 2:
+        return {}
+    labels = sorted({case_label(c) for t in fold for c in t.cases})
+    halves = (set(labels[0::2]), set(labels[1::2]))
+    pooled: dict[str, list[bool]] = {}
+    for i, half in enumerate(halves):
+        inputs = {v: dict(g) for v, g in by_cosine.items()}
+        train = [t for t in loaded if t not in fold]
+        train += [restricted(t, set(labels) - half, inputs, f"{t.group.name}-train{i}", answers / "questions")
+                  for t in fold]
+        fitted = fit_with_neighbours(train, inputs)
+        for t in fold:
+            held = restricted(t, half, inputs, f"{t.group.name}-half{i}", answers / "questions")
+            _, rows = answer_group(held, fitted, answers / held.group.name)
+            cases = {c["id"]: c for c in held.cases}
+            for row in rows:
+                case = cases[row["id"]]
+                key = "right" if case["answerable"] else "abstained"
+                ok = row_right(row, case) if case["answerable"] else row["abstained"]
+                pooled.setdefault(f"{t.group.name} {key}", []).append(ok)
+    out = {k: {"questions": len(v), "share": round(sum(v) / len(v), 3)} for k, v in sorted(pooled.items())}
+    print("library halves", json.dumps(out), file=sys.stderr, flush=True)
     return out
 
 
@@ -663,6 +770,12 @@ def fit_markdown(report: dict) -> str:
             losses.append(f"| {name} | {fmt(r['answered_with_reference'])} | "
                           + " | ".join(fmt(r["lost"][k]) for k in LOSSES) + " |")
     lines += losses if len(losses) > loss_header else []
+    halves = report.get("library_halves")
+    if halves:
+        lines += ["", "Library halves (`library_halves`): the TAC library's labels split in two; each half's "
+                  "questions answered with values fitted on the other half's questions and every other group "
+                  "(label-disjoint, as a new library is asked):", "", "| questions | count | share |", "|---|---|---|"]
+        lines += [f"| {name} | {v['questions']} | {v['share']:.3f} |" for name, v in halves.items()]
     lines += ["", BASELINES, ""]
     fitted = report.get("fitted")
     if fitted:
@@ -699,6 +812,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"groups": {}, "held_out": {}}
     if not args.no_holdout:
         report["held_out"] = held_out(loaded, by_cosine, OUT / "held-out")
+        report["library_halves"] = library_halves(loaded, by_cosine, OUT / "held-out" / "library-halves")
     if args.write:
         fitted = fit_with_neighbours(loaded, by_cosine)
         data = {"procedure": "python -m bench.fit --write (bench/fit.py); held-out figures in bench/FIT.md",
