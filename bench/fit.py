@@ -214,7 +214,7 @@ def names_reaction(text: str, reaction: str) -> bool:
 
 def reaction_unit(case: dict, doc_id: str, text: str) -> bool:
     """A unit of the asked label naming the reaction answers "Can DRUG cause REACTION?"."""
-    return doc_id in (case.get("sources") or ()) and names_reaction(text, case["reaction"])
+    return doc_id == case["drug"] and names_reaction(text, case["reaction"])
 
 
 def chunk_is_answer(case: dict, doc_id: str, section: str, text: str) -> bool:
@@ -631,15 +631,20 @@ def fit_with_neighbours(train: list[Loaded], by_cosine: dict[float, dict[str, li
     return {**fit_all(train, by_cosine[cosine]), "neighbour_min_cosine": cosine}
 
 
+def folds(loaded: list[Loaded]) -> list[list[Loaded]]:
+    """The loaded groups by fold (Group.fold), in order of first appearance."""
+    by_fold: dict[str, list[Loaded]] = {}
+    for t in loaded:
+        by_fold.setdefault(t.group.fold_name, []).append(t)
+    return list(by_fold.values())
+
+
 def held_out(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]], answers: Path) -> dict:
     """Per group: fit on the groups outside its fold, answer this group's questions with those
     values (answers/<group>/: the run's results.jsonl, summary and report)."""
     out = {}
-    folds: dict[str, list[Loaded]] = {}
-    for t in loaded:
-        folds.setdefault(t.group.fold_name, []).append(t)
-    for fold in folds.values():
-        train = [t for t in loaded if t.group.fold_name != fold[0].group.fold_name]
+    for fold in folds(loaded):
+        train = [t for t in loaded if t not in fold]
         fitted = fit_with_neighbours(train, by_cosine)
         for held in fold:
             out[held.group.name] = held_out_figures(held, fitted, by_cosine, answers)
@@ -686,9 +691,8 @@ def library_halves(loaded: list[Loaded], by_cosine: dict[float, dict[str, list]]
     on the fold's questions about the other half's labels, and answer the fold's questions
     about this half's labels over the whole library. A new library's questions are asked with
     values fitted on questions about other labels of a library, as the product's are."""
-    fold = [t for t in loaded if t.group.fold_name != t.group.name]
-    fold += [t for t in loaded if t.group.name in {f.group.fold_name for f in fold}]
-    if len({t.group.name for t in fold}) < 2:
+    fold = next((f for f in folds(loaded) if len(f) > 1), None)
+    if fold is None:
         return {}
     labels = sorted({case_label(c) for t in fold for c in t.cases})
     halves = (set(labels[0::2]), set(labels[1::2]))

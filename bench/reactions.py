@@ -30,7 +30,7 @@ import random
 import re
 import sys
 
-from .fit import OWN_QUESTIONS, SHARED, groups, load_group, names_reaction
+from .fit import OWN_QUESTIONS, SHARED, groups, load_group, reaction_unit
 
 TAC = SHARED / "labels" / "tac2017-train"
 QUESTIONS = OWN_QUESTIONS / "tac2017-reactions.jsonl"
@@ -66,7 +66,7 @@ def table_row_reactions(text: str) -> list[str]:
 
 def cites_reaction(row: dict, answer) -> bool:
     """The judged rule: a citation from the asked label whose sentence names the reaction."""
-    return any(c.doc_id == row["drug"] and names_reaction(c.text, row["reaction"]) for c in answer.citations)
+    return any(reaction_unit(row, c.doc_id, c.text) for c in answer.citations)
 
 
 def make_questions(labels: dict[str, str]) -> list[dict]:

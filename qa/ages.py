@@ -37,7 +37,7 @@ _QUESTION_AGE = [
                rf"times|tablets?|pills?|doses?|hours?|days?|minutes?|x\b|[./]\d))", re.IGNORECASE),
 ]
 _AGE_CONTEXT = r"(?:\s+(?:of\s+age|old)\b)"
-# a label's ranges; each pattern's groups: low number, low unit or None, high number, high unit
+# a label's ranges; _BETWEEN's groups: low number, low unit or None, high number, high unit
 _BETWEEN = re.compile(rf"\b{_NUM}(?:\s*{_UNIT})?{_DASH}(?:under\s+|less\s+than\s+|<\s*)?{_NUM}\s*{_UNIT}"
                       rf"(?={_AGE_CONTEXT})", re.IGNORECASE)
 _BETWEEN_AGED = re.compile(rf"\bage[sd]?\s*(?:of\s+)?{_NUM}(?:\s*{_UNIT})?{_DASH}{_NUM}\s*{_UNIT}?", re.IGNORECASE)

@@ -2,8 +2,8 @@
 "Can DRUG cause REACTION?" asks for a sentence naming the reaction, not the word "cause"."""
 
 from bench import asking
-from bench.fit import groups
-from bench.reactions import listed_reactions, make_questions, names_reaction, table_row_reactions
+from bench.fit import groups, names_reaction
+from bench.reactions import listed_reactions, make_questions, table_row_reactions
 from ingest.datafiles import load_table
 from qa.question import DATA, analyze_question, answer_absent_stems
 
