@@ -370,6 +370,7 @@ def answer_right(case: dict, texts: list[str], sections: list[tuple[str, str]]) 
 # ---------- fitting ----------
 
 ADJACENT_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.01)
+REDUNDANT_GRID = (0.8, 0.85, 0.9, 0.95, 1.01)  # 1.01: no unit skipped as a restatement
 MAX_LENGTH_RATIO = 2.0  # the judged bound is a median of 2.5x the reference; keep a margin
 GROUP_LENGTH_RATIO = 2.5  # and no training group's median past the bound itself
 UNANSWERABLE_TARGET = 0.90  # the promise is 80% abstained; held out, one label in six falls far short of it
@@ -433,8 +434,8 @@ def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
         qvecs = [q[1] for q in inputs[g]]  # unit_data keeps the order of the group's cases
         rescored[g] = [(case, focus, hits, with_shares([replace_score(u, held_unit) for u in units]), qvec)
                        for (case, focus, hits, units, _), qvec in zip(rows, qvecs, strict=True)]
-    adjacent, cap = best_adjacent(train, rescored, config)
-    config = replace(config, adjacent_threshold=adjacent, max_answer_units=cap)
+    adjacent, cap, redundant = best_adjacent(train, rescored, config)
+    config = replace(config, adjacent_threshold=adjacent, max_answer_units=cap, redundant_cosine=redundant)
     cx, cy, cw = [], [], []
     for t in train:
         if t.group.name not in rescored:
@@ -460,7 +461,7 @@ def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
                            for c, _, _, u, _ in rescored[t.group.name] if u])
     threshold = best_threshold(probs, cy.astype(bool), answerable, cw)
     return {"chunk": chunk, "unit": unit, "confidence": conf, "abstain_threshold": threshold,
-            "adjacent_threshold": adjacent, "max_answer_units": cap}
+            "adjacent_threshold": adjacent, "max_answer_units": cap, "redundant_cosine": redundant}
 
 
 def unit_model_of(groups_rows) -> LinearModel:
@@ -480,14 +481,16 @@ def replace_score(unit, model: LinearModel):
     return replace(unit, score=model.score(unit.features))
 
 
-def best_adjacent(train: list[Loaded], rescored: dict, config: QAConfig) -> tuple[float, int]:
-    """The further-unit threshold and unit cap giving the most answers that hold the
-    reference, among those whose median answer is at most MAX_LENGTH_RATIO times the
-    reference over all groups and at most GROUP_LENGTH_RATIO on every group (the pooled
-    median alone let one label's answers run past the judged 2.5)."""
-    best, best_value = (1.01, 1), -1.0
-    for threshold, cap in ((t, c) for t in ADJACENT_GRID for c in (1, 2, 3)):
-        cfg = replace(config, adjacent_threshold=threshold, max_answer_units=cap)
+def best_adjacent(train: list[Loaded], rescored: dict, config: QAConfig) -> tuple[float, int, float]:
+    """The further-unit threshold, unit cap and restatement cosine giving the most answers
+    that hold the reference, among those whose median answer is at most MAX_LENGTH_RATIO
+    times the reference over all groups and at most GROUP_LENGTH_RATIO on every group (the
+    pooled median alone let one label's answers run past the judged 2.5)."""
+    best, best_value = (1.01, 1, 1.01), -1.0
+    for threshold, cap, redundant in ((t, c, r) for t in ADJACENT_GRID for c in (1, 2, 3) for r in REDUNDANT_GRID):
+        if cap == 1 and redundant != REDUNDANT_GRID[-1]:
+            continue  # one unit: nothing to skip
+        cfg = replace(config, adjacent_threshold=threshold, max_answer_units=cap, redundant_cosine=redundant)
         hits, medians, pooled = [], [], []
         for t in train:
             ratios = []
@@ -503,7 +506,7 @@ def best_adjacent(train: list[Loaded], rescored: dict, config: QAConfig) -> tupl
         value = float(np.mean(hits)) if hits else 0.0
         if (statistics.median(pooled or [0.0]) <= MAX_LENGTH_RATIO and max(medians, default=0.0) <= GROUP_LENGTH_RATIO
                 and value > best_value):
-            best, best_value = (threshold, cap), value
+            best, best_value = (threshold, cap, redundant), value
     return best
 
 
@@ -535,10 +538,10 @@ def answer_group(loaded: Loaded, fitted: dict, out_dir: Path) -> tuple[dict, lis
     cfg = replace(loaded.pipeline.config, chunk_model=fitted["chunk"], unit_model=fitted["unit"],
                   confidence_model=fitted["confidence"], abstain_threshold=fitted["abstain_threshold"],
                   adjacent_threshold=fitted["adjacent_threshold"], max_answer_units=fitted["max_answer_units"],
-                  neighbour_min_cosine=fitted["neighbour_min_cosine"])
+                  neighbour_min_cosine=fitted["neighbour_min_cosine"], redundant_cosine=fitted["redundant_cosine"])
     pipeline = loaded.pipeline.with_config(**{k: getattr(cfg, k) for k in (
         "chunk_model", "unit_model", "confidence_model", "abstain_threshold", "adjacent_threshold",
-        "max_answer_units", "neighbour_min_cosine")})
+        "max_answer_units", "neighbour_min_cosine", "redundant_cosine")})
     summary = run_evaluation(pipeline, loaded.group.questions, out_dir)
     return summary, [json.loads(line) for line in (out_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()]
 
@@ -661,6 +664,7 @@ def held_out_figures(held: Loaded, fitted: dict, by_cosine: dict[float, dict[str
         result["lost"] = loss_breakdown(ranks, rows)
     result["thresholds"] = {"abstain": round(fitted["abstain_threshold"], 3),
                             "adjacent": fitted["adjacent_threshold"], "max_units": fitted["max_answer_units"],
+                            "redundant_cosine": fitted["redundant_cosine"],
                             "neighbour_cosine": fitted["neighbour_min_cosine"]}
     print(held.group.name, json.dumps(result), file=sys.stderr, flush=True)
     return result
@@ -747,7 +751,7 @@ def fit_markdown(report: dict) -> str:
              "reference) is among the first two units, before abstention: the ceiling a two-unit answer has; "
              "`no answer unit` = none among the candidates (retrieval missed).", "",
              "| held out | questions (unanswerable) | right | answered | abstained | citation recall | "
-             "section R@1 | length | abstain threshold | unit cap / share | neighbour cosine | answer unit in top 2 | "
+             "section R@1 | length | abstain threshold | unit cap / share / restatement | neighbour cosine | answer unit in top 2 | "
              "no answer unit |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     losses = ["", "Where the answerable questions not answered right were lost (`loss_breakdown`; shares of the "
@@ -767,7 +771,7 @@ def fit_markdown(report: dict) -> str:
         lines.append(f"| {name} | {r['questions']} ({r['unanswerable']}) | {fmt(r['answered_with_reference'])} | "
                      f"{fmt(r['answerable_answered'])} | {fmt(r['unanswerable_abstained'])} | "
                      f"{fmt(r['citation_recall'])} | {fmt(r['section_recall@1'])} | {fmt(r['median_length_ratio'])} | "
-                     f"{fmt(t.get('abstain'))} | {t.get('max_units')} / {t.get('adjacent')} | "
+                     f"{fmt(t.get('abstain'))} | {t.get('max_units')} / {t.get('adjacent')} / {t.get('redundant_cosine')} | "
                      f"{t.get('neighbour_cosine')} | "
                      f"{fmt(r.get('answer_unit_in_top2'))} | {fmt(r.get('no_answer_unit'))} |")
         if r.get("lost"):
@@ -789,7 +793,8 @@ def fit_markdown(report: dict) -> str:
             lines.append(f"- **{key}** (bias {model['bias']}): " + ", ".join(
                 f"{f} {w:+.3f}" for f, w in zip(model["features"], model["weights"], strict=True)))
         lines += [f"- abstain threshold {fitted['abstain_threshold']}, further-unit share "
-                  f"{fitted['adjacent_threshold']}, unit cap {fitted['max_answer_units']}, library-word neighbour "
+                  f"{fitted['adjacent_threshold']}, unit cap {fitted['max_answer_units']}, restatement cosine "
+                  f"{fitted.get('redundant_cosine')}, library-word neighbour "
                   f"cosine {fitted.get('neighbour_min_cosine')}", ""]
     lines.append(f"Run time {report.get('seconds')} s on the shared 2-core machine.")
     return "\n".join(lines) + "\n"
@@ -824,6 +829,7 @@ def main(argv: list[str] | None = None) -> int:
                 **{k: fitted[k].to_dict() for k in ("chunk", "unit", "confidence")},
                 "abstain_threshold": round(fitted["abstain_threshold"], 4),
                 "adjacent_threshold": fitted["adjacent_threshold"], "max_answer_units": fitted["max_answer_units"],
+                "redundant_cosine": fitted["redundant_cosine"],
                 "neighbour_min_cosine": fitted["neighbour_min_cosine"]}
         FITTED_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         report["fitted"] = data

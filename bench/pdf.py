@@ -110,7 +110,8 @@ def product_fitted() -> dict:
     c = QAConfig()
     return {"chunk": c.chunk_model, "unit": c.unit_model, "confidence": c.confidence_model,
             "abstain_threshold": c.abstain_threshold, "adjacent_threshold": c.adjacent_threshold,
-            "max_answer_units": c.max_answer_units, "neighbour_min_cosine": c.neighbour_min_cosine}
+            "max_answer_units": c.max_answer_units, "neighbour_min_cosine": c.neighbour_min_cosine,
+            "redundant_cosine": c.redundant_cosine}
 
 
 def main(argv: list[str] | None = None) -> int:

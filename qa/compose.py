@@ -261,11 +261,23 @@ def _heads_only(text: str) -> bool:
     return is_reference_stub(text) or is_heading_line(text) or is_question_line(text)
 
 
+def restates(corpus: CorpusView, row: int, chosen: list[int], min_cosine: float) -> bool:
+    """The unit says again what a chosen unit says: its sentence vector's cosine with one of
+    theirs reaches min_cosine ("LIPITOR can be taken with or without food." after "LIPITOR
+    can be administered as a single dose at any time of the day, with or without food.").
+    A second quote of the same point would take the place of a unit that adds one."""
+    if min_cosine > 1.0 or not chosen:
+        return False
+    vectors = np.asarray([corpus.sentence_vectors[r] for r in chosen], dtype=np.float32)
+    return bool((vectors @ np.asarray(corpus.sentence_vectors[row], dtype=np.float32) >= min_cosine).any())
+
+
 def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig) -> list[ScoredUnit]:
     """The best quotable unit (not a table's header row, not a bare cross-reference, not a
     heading that only points to another section, not a numbered heading line, not a question), the item its lead-in introduces, then the
     next best units of the same label while their softmax share reaches
-    config.adjacent_threshold, up to config.max_answer_units; best first."""
+    config.adjacent_threshold, up to config.max_answer_units, skipping those that restate a
+    chosen unit (config.redundant_cosine); best first."""
     quotable = [u for u in scored if u.features["cross_ref"] < MAX_CROSS_REF_SHARE and not is_header_row(corpus, u.row)
                 and not _heads_only(corpus.sentences[u.row].text)]
     if not quotable:
@@ -288,7 +300,8 @@ def choose_units(scored: list[ScoredUnit], corpus: CorpusView, config: QAConfig)
         if len(chosen) >= config.max_answer_units or unit.share < config.adjacent_threshold:
             break
         text = _plain(corpus.sentences[unit.row].text)
-        if corpus.sentences[unit.row].doc_id == doc_id and text not in said:
+        if (corpus.sentences[unit.row].doc_id == doc_id and text not in said
+                and not restates(corpus, unit.row, list(chosen), config.redundant_cosine)):
             # one label answers: another's would speak for another drug
             chosen[unit.row] = unit
             said.add(text)

@@ -37,7 +37,7 @@ def config(threshold: float = 0.5, bias: float = 5.0) -> QAConfig:
     unit = LinearModel(UNIT_FEATURES, tuple(10.0 if f == "cos" else 0.0 for f in UNIT_FEATURES))
     conf = LinearModel(CONFIDENCE_FEATURES, tuple(0.0 for _ in CONFIDENCE_FEATURES), bias)
     return replace(QAConfig(), unit_model=unit, confidence_model=conf, abstain_threshold=threshold,
-                   adjacent_threshold=1.01, max_answer_units=3)
+                   adjacent_threshold=1.01, max_answer_units=3, redundant_cosine=1.01)
 
 
 FOCUS = QuestionFocus((("dose",),), None, (), "what dose?")
@@ -145,6 +145,20 @@ def test_a_sentence_the_label_repeats_is_quoted_once():
                    "adults | 10 mg daily": [0.99, 0.1, 0]}, text, lines)
     answer = compose_answer(FOCUS, QVEC, HITS, view, replace(config(), adjacent_threshold=0.1, max_answer_units=2))
     assert quoted(answer, view) == ["Take it with water.", "adults | 10 mg daily"]
+
+
+def test_a_unit_restating_a_chosen_one_gives_its_place_to_the_next():
+    # "adults | 10 mg daily" points the way "Take it with water." does (cosine 0.995): with
+    # the restatement cosine below that, the unit after it is quoted in its place
+    view = corpus({"Take it with water.": [1, 0, 0], "adults | 10 mg daily": [0.99, 0.1, 0],
+                   "[see Warnings (5.1)]": [0.0, 0.0, 1.0], "Age | Dose": [0.0, 0.0, 1.0],
+                   "in children under 4": [0.9, 0.0, 0.44], "Do not use:": [0.0, 0.0, 1.0]})
+    two = replace(config(), adjacent_threshold=0.0, max_answer_units=2)
+    assert quoted(compose_answer(FOCUS, QVEC, HITS, view, two), view) == ["Take it with water.", "adults | 10 mg daily"]
+    skipping = compose_answer(FOCUS, QVEC, HITS, view, replace(two, redundant_cosine=0.95))
+    assert "adults | 10 mg daily" not in quoted(skipping, view)
+    assert quoted(skipping, view)[0] == "Take it with water."
+    assert "in children under 4" in quoted(skipping, view)
 
 
 def test_low_confidence_abstains_and_says_why():
