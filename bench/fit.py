@@ -487,7 +487,7 @@ def best_adjacent(train: list[Loaded], rescored: dict, config: QAConfig) -> tupl
     times the reference over all groups and at most GROUP_LENGTH_RATIO on every group (the
     pooled median alone let one label's answers run past the judged 2.5)."""
     best, best_value = (1.01, 1, 1.01), -1.0
-    for threshold, cap, redundant in ((t, c, r) for t in ADJACENT_GRID for c in (1, 2, 3) for r in REDUNDANT_GRID):
+    for threshold, cap, redundant in ((t, c, r) for t in ADJACENT_GRID for c in (1, 2, 3, 4) for r in REDUNDANT_GRID):
         if cap == 1 and redundant != REDUNDANT_GRID[-1]:
             continue  # one unit: nothing to skip
         cfg = replace(config, adjacent_threshold=threshold, max_answer_units=cap, redundant_cosine=redundant)
