@@ -371,6 +371,10 @@ def answer_right(case: dict, texts: list[str], sections: list[tuple[str, str]]) 
 
 ADJACENT_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.01)
 REDUNDANT_GRID = (0.8, 0.85, 0.9, 0.95, 1.01)  # 1.01: no unit skipped as a restatement
+# What a fit gives (fit_with_neighbours; qa/data/fitted.json): the three models, and the
+# QAConfig settings fitted beside them.
+MODELS = ("chunk", "unit", "confidence")
+SETTINGS = ("abstain_threshold", "adjacent_threshold", "max_answer_units", "redundant_cosine", "neighbour_min_cosine")
 MAX_LENGTH_RATIO = 2.0  # the judged bound is a median of 2.5x the reference; keep a margin
 GROUP_LENGTH_RATIO = 2.5  # and no training group's median past the bound itself
 UNANSWERABLE_TARGET = 0.90  # the promise is 80% abstained; held out, one label in six falls far short of it
@@ -535,13 +539,8 @@ def evaluate_group(loaded: Loaded, fitted: dict, out_dir: Path) -> dict:
 
 def answer_group(loaded: Loaded, fitted: dict, out_dir: Path) -> tuple[dict, list[dict]]:
     """(run summary, results.jsonl rows) of the group's questions answered with the fitted values."""
-    cfg = replace(loaded.pipeline.config, chunk_model=fitted["chunk"], unit_model=fitted["unit"],
-                  confidence_model=fitted["confidence"], abstain_threshold=fitted["abstain_threshold"],
-                  adjacent_threshold=fitted["adjacent_threshold"], max_answer_units=fitted["max_answer_units"],
-                  neighbour_min_cosine=fitted["neighbour_min_cosine"], redundant_cosine=fitted["redundant_cosine"])
-    pipeline = loaded.pipeline.with_config(**{k: getattr(cfg, k) for k in (
-        "chunk_model", "unit_model", "confidence_model", "abstain_threshold", "adjacent_threshold",
-        "max_answer_units", "neighbour_min_cosine", "redundant_cosine")})
+    pipeline = loaded.pipeline.with_config(**{f"{k}_model": fitted[k] for k in MODELS},
+                                           **{k: fitted[k] for k in SETTINGS})
     summary = run_evaluation(pipeline, loaded.group.questions, out_dir)
     return summary, [json.loads(line) for line in (out_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()]
 
@@ -826,11 +825,8 @@ def main(argv: list[str] | None = None) -> int:
         fitted = fit_with_neighbours(loaded, by_cosine)
         data = {"procedure": "python -m bench.fit --write (bench/fit.py); held-out figures in bench/FIT.md",
                 "fitted_on": [g.name for g in chosen],
-                **{k: fitted[k].to_dict() for k in ("chunk", "unit", "confidence")},
-                "abstain_threshold": round(fitted["abstain_threshold"], 4),
-                "adjacent_threshold": fitted["adjacent_threshold"], "max_answer_units": fitted["max_answer_units"],
-                "redundant_cosine": fitted["redundant_cosine"],
-                "neighbour_min_cosine": fitted["neighbour_min_cosine"]}
+                **{k: fitted[k].to_dict() for k in MODELS}, **{k: fitted[k] for k in SETTINGS},
+                "abstain_threshold": round(fitted["abstain_threshold"], 4)}
         FITTED_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         report["fitted"] = data
         print(f"wrote {FITTED_FILE}", file=sys.stderr)

@@ -33,7 +33,7 @@ from ingest import IngestConfig, build_index
 from qa.config import QAConfig
 from qa.pipeline import load_pipeline
 
-from .fit import ROOT, Group, Loaded, evaluate_group, group_model, groups
+from .fit import MODELS, ROOT, SETTINGS, Group, Loaded, evaluate_group, group_model, groups
 
 OUT = ROOT / "bench" / "out" / "pdf"
 RENDERER = ROOT / "tests" / "data" / "formats" / "make_label_pdfs.py"
@@ -108,10 +108,7 @@ def load(group: Group, corpus: Path, index_dir: Path) -> Loaded:
 
 def product_fitted() -> dict:
     c = QAConfig()
-    return {"chunk": c.chunk_model, "unit": c.unit_model, "confidence": c.confidence_model,
-            "abstain_threshold": c.abstain_threshold, "adjacent_threshold": c.adjacent_threshold,
-            "max_answer_units": c.max_answer_units, "neighbour_min_cosine": c.neighbour_min_cosine,
-            "redundant_cosine": c.redundant_cosine}
+    return {**{k: getattr(c, f"{k}_model") for k in MODELS}, **{k: getattr(c, k) for k in SETTINGS}}
 
 
 def main(argv: list[str] | None = None) -> int:
