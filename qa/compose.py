@@ -263,9 +263,11 @@ def _heads_only(text: str) -> bool:
 
 def restates(corpus: CorpusView, row: int, chosen: list[int], min_cosine: float) -> bool:
     """The unit says again what a chosen unit says: its sentence vector's cosine with one of
-    theirs reaches min_cosine ("LIPITOR can be taken with or without food." after "LIPITOR
-    can be administered as a single dose at any time of the day, with or without food.").
-    A second quote of the same point would take the place of a unit that adds one."""
+    theirs reaches min_cosine (Lipitor's "Renal Impairment: Renal disease has no influence on
+    the plasma concentrations or LDL-C reduction of LIPITOR; ..." in 12.3 after "Renal
+    disease does not affect the plasma concentrations nor LDL-C reduction of LIPITOR; ..."
+    in 2.5: 0.958). A second quote of the same point would take the place of a unit that
+    adds one."""
     if min_cosine > 1.0 or not chosen:
         return False
     vectors = np.asarray([corpus.sentence_vectors[r] for r in chosen], dtype=np.float32)

@@ -55,7 +55,8 @@ class QAConfig:
     abstain_threshold: float = field(default_factory=_fitted("abstain_threshold"))  # answer iff confidence >= it
     adjacent_threshold: float = field(default_factory=_fitted("adjacent_threshold"))  # a further unit joins
     # ... unless its sentence vector's cosine with a chosen unit's reaches this (it says the
-    # same again: the leaflet restating the indication); above 1.0: never skipped. Fitted.
+    # same again: a dosing statement restated under Pharmacokinetics); above 1.0: never
+    # skipped. Fitted.
     redundant_cosine: float = field(default_factory=_fitted("redundant_cosine"))
     max_question_chars: int = MAX_QUESTION_CHARS
 
