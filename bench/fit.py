@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import statistics
 import sys
@@ -469,15 +470,20 @@ def fit_all(train: list[Loaded], inputs: dict[str, list]) -> dict:
 
 
 def unit_model_of(groups_rows) -> LinearModel:
-    """The listwise unit model over answerable questions whose candidates hold an answer unit."""
+    """The listwise unit model over answerable questions whose candidates hold an answer unit.
+    A group of n such questions weighs sqrt(n) in total: more than one question's worth (TAC's
+    hundreds of questions say more than cough's twenty), less than n (one library's style
+    must not drown the others'). The weights average 30 a group, as equal weights did."""
+    kept_by_group = [[(units, labels) for case, _, _, units, labels in rows
+                      if units and case["answerable"] and any(labels)] for rows in groups_rows]
+    kept_by_group = [kept for kept in kept_by_group if kept]
+    mean_root = float(np.mean([math.sqrt(len(kept)) for kept in kept_by_group])) if kept_by_group else 1.0
     ux, uy, uw = [], [], []
-    for rows in groups_rows:  # every group weighs the same in total
-        kept = [(units, labels) for case, _, _, units, labels in rows
-                if units and case["answerable"] and any(labels)]
+    for kept in kept_by_group:
         for units, labels in kept:
             ux.append(np.array([[u.features[f] for f in UNIT_FEATURES] for u in units]))
             uy.append(np.array(labels, float))
-            uw.append(30.0 / len(kept))
+            uw.append(30.0 / mean_root / math.sqrt(len(kept)))
     return listwise_model(UNIT_FEATURES, ux, uy, uw)
 
 
