@@ -150,7 +150,7 @@ def fit_listwise(groups_x: list[np.ndarray], groups_y: list[np.ndarray], l2: flo
     std[std < 1e-9] = 1.0
     zs = [(x - mean) / std for x in groups_x]
     targets = [y / y.sum() for y in groups_y]
-    qw = weights or [1.0] * len(zs)  # per-question weights (equal totals per group)
+    qw = weights or [1.0] * len(zs)  # per-question weights (each caller sets its groups' totals)
 
     def loss(w: np.ndarray) -> float:
         total = 0.5 * l2 * float(w @ w)
